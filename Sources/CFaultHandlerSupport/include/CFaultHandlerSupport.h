@@ -1,0 +1,105 @@
+// C support for swift-faulthandler: only what Swift cannot express directly.
+//
+// Every function here is small and async-signal-safe unless its comment says otherwise. The header must
+// never define _GNU_SOURCE (that breaks importing Glibc in Swift); the .c files define it themselves.
+#ifndef CFAULTHANDLERSUPPORT_H
+#define CFAULTHANDLERSUPPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <signal.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+// MARK: errno (Glibc's `errno` is a Swift computed property; these are plain calls)
+
+/// Returns the calling thread's errno. Async-signal-safe.
+int cfh_errno(void);
+/// Sets the calling thread's errno. Async-signal-safe.
+void cfh_set_errno(int value);
+
+// MARK: Raw system calls (syscall(2) is variadic and unavailable from Swift)
+
+/// gettid(2). Async-signal-safe (a raw system call).
+long cfh_gettid(void);
+/// tgkill(2). Returns 0 or -errno. Async-signal-safe.
+long cfh_tgkill(long tgid, long tid, int sig);
+/// getdents64(2) into `buffer`. Returns bytes read, 0 at end, or -errno. Async-signal-safe.
+long cfh_getdents64(int fd, void *buffer, size_t count);
+/// process_vm_readv(2) on the calling process: copies `count` bytes from `source` to `destination` without
+/// faulting. Returns the number of bytes copied or -errno (-EFAULT for unmapped memory). Async-signal-safe.
+long cfh_read_own_memory(void *destination, const void *source, size_t count);
+/// open(2) (variadic in C). Returns a descriptor or -errno. Async-signal-safe.
+int cfh_open(const char *path, int flags, unsigned int mode);
+/// sigaction(2). Returns 0 or -errno (Swift sees `sigaction` as both a type and a function).
+int cfh_sigaction(int signo, const struct sigaction *action, struct sigaction *previous);
+/// futex(2) FUTEX_WAIT with a relative timeout in nanoseconds (0 = none). Returns 0 or -errno.
+long cfh_futex_wait(uint32_t *address, uint32_t expected, int64_t timeout_ns);
+/// futex(2) FUTEX_WAKE. Returns the number of woken waiters or -errno.
+long cfh_futex_wake(uint32_t *address, int count);
+/// rt_sigprocmask(2)-based pthread_sigmask without glibc's internal-signal filtering. Returns 0 or -errno.
+long cfh_sigprocmask(int how, const sigset_t *set, sigset_t *old);
+
+// MARK: Signal handler entry
+
+/// The type of an SA_SIGINFO handler.
+typedef void (*cfh_sigaction_handler)(int, siginfo_t *, void *);
+
+/// Calls a previously installed SA_SIGINFO handler. Swift cannot call a C function pointer from code the
+/// compiler checks for allocations, so chaining goes through this one-line trampoline.
+void cfh_call_sigaction(cfh_sigaction_handler handler, int signo, siginfo_t *info, void *context);
+/// Calls a previously installed plain (non-SA_SIGINFO) handler.
+void cfh_call_handler(void (*handler)(int), int signo);
+
+/// si_addr of a siginfo_t (a union member Swift imports awkwardly).
+void *cfh_siginfo_address(const siginfo_t *info);
+/// si_pid of a siginfo_t (the sender of a kill()/tgkill()/sigqueue()).
+int cfh_siginfo_pid(const siginfo_t *info);
+
+// MARK: Machine context (x86_64)
+
+/// Number of registers in the DWARF register file we unwind with (x86_64: rax..r15 = 0..15, rip = 16).
+#define CFH_REGISTER_COUNT 17
+
+/// Copies the general-purpose registers of a signal's ucontext_t into `registers`, indexed by DWARF register
+/// number (x86_64 System V psABI: 0 rax, 1 rdx, 2 rcx, 3 rbx, 4 rsi, 5 rdi, 6 rbp, 7 rsp, 8-15 r8-r15, 16 rip).
+/// Async-signal-safe (memory reads only).
+void cfh_ucontext_registers(const void *context, uint64_t registers[CFH_REGISTER_COUNT]);
+
+/// Captures the caller's registers (as DWARF register file) at the call site of this function: rip is the
+/// return address into the caller, rsp the caller's stack pointer after return, and the callee-saved registers
+/// as they are in the caller. Async-signal-safe.
+void cfh_capture_registers(uint64_t registers[CFH_REGISTER_COUNT]);
+
+/// Size in bytes of a ucontext_t, and the offset of the general registers inside it (for tests).
+size_t cfh_ucontext_size(void);
+
+// MARK: Dynamic loader (NOT async-signal-safe: call only outside signal handlers)
+
+/// One loaded image, as reported by dl_iterate_phdr.
+typedef struct {
+    uintptr_t load_bias;
+    const char *name;
+    const void *program_headers;
+    uint16_t program_header_count;
+} cfh_image_info;
+
+/// Calls `callback` for every loaded image. Takes the loader lock: never call it from a signal handler.
+typedef int (*cfh_image_callback)(const cfh_image_info *image, void *context);
+int cfh_iterate_images(cfh_image_callback callback, void *context);
+
+/// The number of dlopen/dlclose events the loader has seen (glibc's dl_iterate_phdr adds/subs counters).
+/// Cheap, lock-free, approximate; used to notice that the image table must be refreshed.
+unsigned long long cfh_loader_generation(void);
+
+/// The address of the dynamic linker's r_debug (its link_map list can be walked with guarded reads).
+const void *cfh_r_debug(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

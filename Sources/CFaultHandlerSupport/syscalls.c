@@ -1,0 +1,72 @@
+// Raw system calls that Swift cannot reach: syscall(2) is variadic, and gettid/tgkill/getdents64/
+// process_vm_readv are only declared under _GNU_SOURCE, which must not leak into an imported header.
+#define _GNU_SOURCE
+#include "CFaultHandlerSupport.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <time.h>
+#include <unistd.h>
+
+int cfh_errno(void) { return errno; }
+
+void cfh_set_errno(int value) { errno = value; }
+
+// Converts a raw syscall's -1/errno convention into a -errno return value and leaves errno untouched, so that
+// the signal handler's saved errno is never clobbered behind its back.
+static long result_or_negative_errno(long result) {
+    if (result == -1) {
+        long error = -(long)errno;
+        return error;
+    }
+    return result;
+}
+
+long cfh_gettid(void) { return syscall(SYS_gettid); }
+
+long cfh_tgkill(long tgid, long tid, int sig) {
+    return result_or_negative_errno(syscall(SYS_tgkill, tgid, tid, sig));
+}
+
+long cfh_getdents64(int fd, void *buffer, size_t count) {
+    return result_or_negative_errno(syscall(SYS_getdents64, fd, buffer, count));
+}
+
+long cfh_read_own_memory(void *destination, const void *source, size_t count) {
+    struct iovec local = {destination, count};
+    struct iovec remote = {(void *)source, count};
+    return result_or_negative_errno(syscall(SYS_process_vm_readv, getpid(), &local, 1UL, &remote, 1UL, 0UL));
+}
+
+int cfh_open(const char *path, int flags, unsigned int mode) {
+    return (int)result_or_negative_errno(syscall(SYS_openat, AT_FDCWD, path, flags, mode));
+}
+
+int cfh_sigaction(int signo, const struct sigaction *action, struct sigaction *previous) {
+    return sigaction(signo, action, previous) == 0 ? 0 : -errno;
+}
+
+long cfh_futex_wait(uint32_t *address, uint32_t expected, int64_t timeout_ns) {
+    struct timespec timeout;
+    struct timespec *timeout_pointer = NULL;
+    if (timeout_ns > 0) {
+        timeout.tv_sec = timeout_ns / 1000000000;
+        timeout.tv_nsec = timeout_ns % 1000000000;
+        timeout_pointer = &timeout;
+    }
+    return result_or_negative_errno(
+        syscall(SYS_futex, address, FUTEX_WAIT_PRIVATE, expected, timeout_pointer, NULL, 0));
+}
+
+long cfh_futex_wake(uint32_t *address, int count) {
+    return result_or_negative_errno(syscall(SYS_futex, address, FUTEX_WAKE_PRIVATE, count, NULL, NULL, 0));
+}
+
+long cfh_sigprocmask(int how, const sigset_t *set, sigset_t *old) {
+    // The kernel's sigset is 8 bytes on x86_64 (_NSIG / 8), not glibc's 128.
+    return result_or_negative_errno(syscall(SYS_rt_sigprocmask, how, set, old, (size_t)(_NSIG / 8)));
+}

@@ -1,0 +1,211 @@
+// The one audited wrapper around the C library for code a signal handler or the watchdog can reach.
+//
+// Rules for this file:
+// - Every function here calls only functions listed as async-signal-safe in signal-safety(7), or a raw system
+//   call through CFaultHandlerSupport. Each says which, and why it is needed.
+// - Each is annotated `@_noAllocation @_noLocks` so that callers in this module stay compiler-checked. The C
+//   call itself is wrapped in `_unsafePerformance`, because the checker cannot see into C; that is the one
+//   deliberate exception, and it lives only here.
+// - Errors come back as negative errno values (`-EINTR`), never through the global errno, so that a handler's
+//   saved errno is not clobbered.
+
+import CFaultHandlerSupport
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Namespace for the async-signal-safe system interface used by the handler path.
+package enum SafeLibc {
+    /// write(2), retrying on EINTR. Returns the number of bytes written (which may be short) or -errno.
+    ///
+    /// - Signal safety: safe. write(2) is async-signal-safe.
+    @_noAllocation @_noLocks
+    package static func write(_ fd: CInt, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
+        while true {
+            let result = _unsafePerformance { Glibc.write(fd, buffer, count) }
+            if result >= 0 { return result }
+            let error = _unsafePerformance { cfh_errno() }
+            if error != EINTR { return -Int(error) }
+        }
+    }
+
+    /// Writes all `count` bytes, looping over partial writes and EINTR. Gives up (returning false) on any other
+    /// error or after a write makes no progress, so a full disk or a closed pipe never hangs the caller.
+    ///
+    /// - Signal safety: safe. Only write(2); bounded by `count` iterations at worst.
+    @_noAllocation @_noLocks
+    package static func writeAll(_ fd: CInt, _ buffer: UnsafeRawPointer, _ count: Int) -> Bool {
+        var done = 0
+        while done < count {
+            let result = write(fd, buffer + done, count - done)
+            if result <= 0 { return false }
+            done += result
+        }
+        return true
+    }
+
+    /// read(2), retrying on EINTR. Returns bytes read or -errno.
+    ///
+    /// - Signal safety: safe. read(2) is async-signal-safe.
+    @_noAllocation @_noLocks
+    package static func read(_ fd: CInt, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
+        while true {
+            let result = _unsafePerformance { Glibc.read(fd, buffer, count) }
+            if result >= 0 { return result }
+            let error = _unsafePerformance { cfh_errno() }
+            if error != EINTR { return -Int(error) }
+        }
+    }
+
+    /// open(2) of a NUL-terminated path. Returns a descriptor or -errno.
+    ///
+    /// - Signal safety: safe. open(2) is async-signal-safe (raw openat system call).
+    @_noAllocation @_noLocks
+    package static func open(_ path: UnsafePointer<CChar>, _ flags: CInt, _ mode: UInt32 = 0) -> CInt {
+        _unsafePerformance { cfh_open(path, flags, mode) }
+    }
+
+    /// close(2).
+    ///
+    /// - Signal safety: safe. close(2) is async-signal-safe.
+    @_noAllocation @_noLocks
+    package static func close(_ fd: CInt) {
+        _ = _unsafePerformance { Glibc.close(fd) }
+    }
+
+    /// The calling thread's errno.
+    ///
+    /// - Signal safety: safe. A thread-local read.
+    @_noAllocation @_noLocks
+    package static func errno() -> CInt { _unsafePerformance { cfh_errno() } }
+
+    /// Sets the calling thread's errno (used to restore it when a handler returns).
+    ///
+    /// - Signal safety: safe. A thread-local write.
+    @_noAllocation @_noLocks
+    package static func setErrno(_ value: CInt) { _unsafePerformance { cfh_set_errno(value) } }
+
+    /// getpid(2).
+    ///
+    /// - Signal safety: safe. getpid(2) is async-signal-safe.
+    @_noAllocation @_noLocks
+    package static func getpid() -> CInt { _unsafePerformance { Glibc.getpid() } }
+
+    /// gettid(2): the kernel thread id of the caller.
+    ///
+    /// - Signal safety: safe. A raw system call.
+    @_noAllocation @_noLocks
+    package static func gettid() -> CInt { CInt(truncatingIfNeeded: _unsafePerformance { cfh_gettid() }) }
+
+    /// pthread_self(3): the caller's pthread_t, printed in thread headers like CPython does.
+    ///
+    /// - Signal safety: safe in practice: glibc returns the thread pointer register (%fs:0x10); no lock.
+    @_noAllocation @_noLocks
+    package static func pthreadSelf() -> UInt { UInt(_unsafePerformance { pthread_self() }) }
+
+    /// tgkill(2). Returns 0 or -errno.
+    ///
+    /// - Signal safety: safe. A raw system call.
+    @_noAllocation @_noLocks
+    package static func tgkill(_ pid: CInt, _ tid: CInt, _ signal: CInt) -> Int {
+        _unsafePerformance { cfh_tgkill(Int(pid), Int(tid), signal) }
+    }
+
+    /// getdents64(2). Returns bytes read, 0 at the end, or -errno.
+    ///
+    /// - Signal safety: safe. A raw system call (opendir/readdir are not async-signal-safe).
+    @_noAllocation @_noLocks
+    package static func getdents64(_ fd: CInt, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
+        _unsafePerformance { cfh_getdents64(fd, buffer, count) }
+    }
+
+    /// Copies `count` bytes at `source` of this process into `destination` without faulting.
+    /// Returns true only if every byte was copied.
+    ///
+    /// - Signal safety: safe. process_vm_readv(2) on our own pid is a raw system call that reports unmapped
+    ///   memory as EFAULT instead of raising SIGSEGV.
+    @_noAllocation @_noLocks
+    package static func readMemory(_ destination: UnsafeMutableRawPointer, from source: UInt, count: Int) -> Bool {
+        guard source != 0, let pointer = UnsafeRawPointer(bitPattern: source) else { return false }
+        let result = _unsafePerformance { cfh_read_own_memory(destination, pointer, count) }
+        return result == count
+    }
+
+    /// sigaction(2). Returns 0 or -errno.
+    ///
+    /// - Signal safety: safe. sigaction(2) is async-signal-safe.
+    @_noAllocation @_noLocks
+    package static func sigaction(
+        _ signal: CInt,
+        _ action: UnsafePointer<Glibc.sigaction>?,
+        _ previous: UnsafeMutablePointer<Glibc.sigaction>?
+    ) -> Int {
+        Int(_unsafePerformance { cfh_sigaction(signal, action, previous) })
+    }
+
+    /// raise(3) via tgkill to the calling thread, so the re-raised signal is thread-directed like the original.
+    ///
+    /// - Signal safety: safe. getpid/gettid/tgkill are async-signal-safe system calls.
+    @_noAllocation @_noLocks
+    package static func raise(_ signal: CInt) {
+        _ = tgkill(getpid(), gettid(), signal)
+    }
+
+    /// Changes the calling thread's signal mask with the raw system call. Returns 0 or -errno.
+    ///
+    /// - Signal safety: safe. rt_sigprocmask(2) is async-signal-safe.
+    @_noAllocation @_noLocks
+    package static func sigprocmask(
+        _ how: CInt, _ set: UnsafePointer<sigset_t>?, _ old: UnsafeMutablePointer<sigset_t>?
+    ) -> Int {
+        _unsafePerformance { cfh_sigprocmask(how, set, old) }
+    }
+
+    /// clock_gettime(CLOCK_MONOTONIC) in nanoseconds.
+    ///
+    /// - Signal safety: safe. clock_gettime(2) is async-signal-safe.
+    @_noAllocation @_noLocks
+    package static func monotonicNanoseconds() -> UInt64 {
+        var now = timespec()
+        _ = _unsafePerformance { clock_gettime(CLOCK_MONOTONIC, &now) }
+        return UInt64(now.tv_sec) &* 1_000_000_000 &+ UInt64(now.tv_nsec)
+    }
+
+    /// Sleeps for `nanoseconds` on the monotonic clock (resuming after EINTR until the time has passed).
+    ///
+    /// - Signal safety: safe. clock_nanosleep(2) is async-signal-safe.
+    @_noAllocation @_noLocks
+    package static func sleep(nanoseconds: UInt64) {
+        var request = timespec(
+            tv_sec: Int(nanoseconds / 1_000_000_000), tv_nsec: Int(nanoseconds % 1_000_000_000))
+        var remaining = timespec()
+        while _unsafePerformance({ clock_nanosleep(CLOCK_MONOTONIC, 0, &request, &remaining) }) == EINTR {
+            request = remaining
+        }
+    }
+
+    /// futex wait (private). Returns 0, or -errno (-ETIMEDOUT, -EAGAIN when `*address != expected`).
+    ///
+    /// - Signal safety: safe. futex(2) is a raw system call; it takes no userspace lock.
+    @_noAllocation @_noLocks
+    package static func futexWait(_ address: UnsafeMutablePointer<UInt32>, expected: UInt32, timeoutNanoseconds: Int64) -> Int {
+        _unsafePerformance { cfh_futex_wait(address, expected, timeoutNanoseconds) }
+    }
+
+    /// futex wake (private). Returns the number of woken waiters or -errno.
+    ///
+    /// - Signal safety: safe. futex(2) is a raw system call.
+    @_noAllocation @_noLocks
+    package static func futexWake(_ address: UnsafeMutablePointer<UInt32>, count: CInt = CInt.max) -> Int {
+        _unsafePerformance { cfh_futex_wake(address, count) }
+    }
+
+    /// _exit(2): ends the process without running atexit handlers or flushing stdio.
+    ///
+    /// - Signal safety: safe. _exit(2) is async-signal-safe.
+    @_noAllocation @_noLocks
+    package static func exit(_ status: CInt) -> Never {
+        _unsafePerformance { _exit(status) }
+    }
+}

@@ -1,0 +1,1 @@
+#include "CFixtureSupport.h"
