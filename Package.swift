@@ -30,7 +30,7 @@ let package = Package(
 
         // Test support.
         .target(name: "CAllocationCounter", path: "Tests/Support/CAllocationCounter"),
-        .target(name: "CFixtureSupport", path: "Tests/Fixtures/CFixtureSupport"),
+        .target(name: "CFixtureSupport", dependencies: ["CAllocationCounter"], path: "Tests/Fixtures/CFixtureSupport"),
         .executableTarget(
             name: "CrashFixture",
             dependencies: ["FaultHandling", "CFixtureSupport", "CAllocationCounter"],

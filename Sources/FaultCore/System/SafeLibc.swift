@@ -201,6 +201,14 @@ package enum SafeLibc {
         _unsafePerformance { cfh_futex_wake(address, count) }
     }
 
+    /// Stores the caller's registers (DWARF numbering) into `registers` (17 values).
+    ///
+    /// - Signal safety: safe. Register moves in assembly (C shim); no call into libc.
+    @_noAllocation @_noLocks
+    package static func captureRegisters(into registers: UnsafeMutablePointer<UInt64>) {
+        _unsafePerformance { cfh_capture_registers(registers) }
+    }
+
     /// _exit(2): ends the process without running atexit handlers or flushing stdio.
     ///
     /// - Signal safety: safe. _exit(2) is async-signal-safe.
