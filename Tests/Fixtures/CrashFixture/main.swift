@@ -7,7 +7,9 @@
 //            --disable          enable, then disable before crashing
 //            --chain            enable with chain: true
 //            --current-only     enable with allThreads: false
+//            --output-fd-file PATH   open PATH, pass the descriptor, then close it before crashing
 //            --count-mallocs    chain to a handler that reports allocations made during the dump
+//            --marker-handler   install a plain SIGSEGV handler first (to check chaining)
 
 import CAllocationCounter
 import CFixtureSupport
@@ -29,6 +31,7 @@ func option(_ name: String) -> String? {
 func flag(_ name: String) -> Bool { arguments.contains(name) }
 
 nonisolated(unsafe) var sink: Int = 0
+nonisolated(unsafe) var openedDescriptors: [CInt] = []
 
 @inline(never)
 func fixtureLevel3(_ mode: String) {
@@ -45,6 +48,9 @@ func fixtureLevel3(_ mode: String) {
     case "force-unwrap":
         let value: Int? = sink == 0 ? nil : sink
         sink = value!
+    case "arithmetic-overflow":
+        sink = Int.max - sink
+        sink += 1 + sink % 2  // traps: Int.max + 1
     case "abort":
         abort()
     case "trap":
@@ -95,6 +101,11 @@ func fixtureLevel1(_ mode: String) {
 func dumpOutput() -> FaultHandler.Output {
     if let path = option("--output-file") { return .file(path: path) }
     if let fd = option("--output-fd").flatMap({ CInt($0) }) { return .fileDescriptor(fd) }
+    if let path = option("--output-fd-file") {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        openedDescriptors.append(fd)
+        return .fileDescriptor(fd)
+    }
     return .standardError
 }
 
@@ -120,6 +131,8 @@ if mode != "dump" {
         print("enable failed: \(error)")
         exit(3)
     }
+    // The handler keeps its own duplicate: closing ours must not matter.
+    for fd in openedDescriptors { close(fd) }
     if flag("--disable") {
         FaultHandler.disable()
     }
