@@ -38,7 +38,7 @@ let package = Package(
         ),
 
         .testTarget(name: "FaultDemanglingTests", dependencies: ["FaultDemangling"]),
-        .testTarget(name: "FaultSymbolsTests", dependencies: ["FaultSymbols"]),
+        .testTarget(name: "FaultSymbolsTests", dependencies: ["FaultSymbols", "CAllocationCounter"]),
         .testTarget(name: "FaultCoreTests", dependencies: ["FaultCore", "CAllocationCounter"]),
         .testTarget(
             name: "FaultHandlingTests",

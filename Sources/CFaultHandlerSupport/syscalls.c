@@ -70,3 +70,16 @@ long cfh_sigprocmask(int how, const sigset_t *set, sigset_t *old) {
     // The kernel's sigset is 8 bytes on x86_64 (_NSIG / 8), not glibc's 128.
     return result_or_negative_errno(syscall(SYS_rt_sigprocmask, how, set, old, (size_t)(_NSIG / 8)));
 }
+
+int cfh_pipe_nonblocking(int fds[2]) {
+    return pipe2(fds, O_NONBLOCK | O_CLOEXEC) == 0 ? 0 : -errno;
+}
+
+// The image table is published with a release store and read from signal handlers with an acquire load.
+uintptr_t cfh_atomic_load_acquire(const uintptr_t *address) {
+    return __atomic_load_n(address, __ATOMIC_ACQUIRE);
+}
+
+void cfh_atomic_store_release(uintptr_t *address, uintptr_t value) {
+    __atomic_store_n(address, value, __ATOMIC_RELEASE);
+}

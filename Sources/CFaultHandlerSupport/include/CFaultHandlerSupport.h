@@ -42,6 +42,16 @@ long cfh_futex_wait(uint32_t *address, uint32_t expected, int64_t timeout_ns);
 long cfh_futex_wake(uint32_t *address, int count);
 /// rt_sigprocmask(2)-based pthread_sigmask without glibc's internal-signal filtering. Returns 0 or -errno.
 long cfh_sigprocmask(int how, const sigset_t *set, sigset_t *old);
+/// pipe2(2) with O_NONBLOCK | O_CLOEXEC into `fds` (read end, write end). Returns 0 or -errno.
+/// Used at preparation time for the write-to-pipe memory probe (the fallback when process_vm_readv is denied).
+int cfh_pipe_nonblocking(int fds[2]);
+
+// MARK: Atomics (Swift's Atomic cannot live in a statically-initialised global)
+
+/// Loads a pointer-sized word with acquire ordering. Async-signal-safe (a plain load on x86_64).
+uintptr_t cfh_atomic_load_acquire(const uintptr_t *address);
+/// Stores a pointer-sized word with release ordering. Async-signal-safe (a plain store on x86_64).
+void cfh_atomic_store_release(uintptr_t *address, uintptr_t value);
 
 // MARK: Signal handler entry
 

@@ -125,11 +125,19 @@ package enum SafeLibc {
     ///
     /// - Signal safety: safe. process_vm_readv(2) on our own pid is a raw system call that reports unmapped
     ///   memory as EFAULT instead of raising SIGSEGV.
+    ///   When the system call is unavailable (ENOSYS, or EPERM under seccomp) and `prepareMemoryProbe()` ran,
+    ///   it falls back to the write-to-pipe probe (`readMemoryThroughPipe`).
     @_noAllocation @_noLocks
     package static func readMemory(_ destination: UnsafeMutableRawPointer, from source: UInt, count: Int) -> Bool {
-        guard source != 0, let pointer = UnsafeRawPointer(bitPattern: source) else { return false }
-        let result = _unsafePerformance { cfh_read_own_memory(destination, pointer, count) }
-        return result == count
+        guard source != 0, count >= 0, source &+ UInt(count) >= source,
+              let pointer = UnsafeRawPointer(bitPattern: source) else { return false }
+        if count == 0 { return true }
+        if !memoryProbeUsesPipe {
+            let result = _unsafePerformance { cfh_read_own_memory(destination, pointer, count) }
+            if result == count { return true }
+            if result != -Int(ENOSYS) && result != -Int(EPERM) { return false }
+        }
+        return readMemoryThroughPipe(destination, from: pointer, count: count)
     }
 
     /// sigaction(2). Returns 0 or -errno.
@@ -216,4 +224,88 @@ package enum SafeLibc {
     package static func exit(_ status: CInt) -> Never {
         _unsafePerformance { _exit(status) }
     }
+
+    // MARK: Guarded memory reads without process_vm_readv, and atomics
+
+    /// Reads `count` bytes at `source` by first writing them to a pipe prepared by `prepareMemoryProbe()`:
+    /// write(2) reports unmapped memory as EFAULT instead of faulting. The probe writes at most 512 bytes at a
+    /// time (below PIPE_BUF, so each write is atomic), drains the pipe, and then copies from the now known
+    /// readable source. Returns false if no pipe was prepared or any chunk is unreadable (or the pipe is full
+    /// because another thread is probing at the same moment).
+    ///
+    /// - Signal safety: safe. write(2) and read(2) on a non-blocking pipe; bounded by `count / 512` rounds.
+    @_noAllocation @_noLocks
+    package static func readMemoryThroughPipe(
+        _ destination: UnsafeMutableRawPointer, from source: UnsafeRawPointer, count: Int
+    ) -> Bool {
+        let writeEnd = memoryProbePipeWrite
+        let readEnd = memoryProbePipeRead
+        guard writeEnd >= 0, readEnd >= 0 else { return false }
+        var done = 0
+        while done < count {
+            let chunk = min(512, count - done)
+            let written = write(writeEnd, source + done, chunk)
+            if written <= 0 { return false }
+            // Drain what this write put in (into the destination, overwritten below).
+            var drained = 0
+            var rounds = 0
+            while drained < written && rounds < 16 {
+                let got = read(readEnd, destination + done + drained, written - drained)
+                if got <= 0 { break }
+                drained += got
+                rounds += 1
+            }
+            if written != chunk { return false }
+            (destination + done).copyMemory(from: source + done, byteCount: chunk)
+            done += chunk
+        }
+        return true
+    }
+
+    /// Creates the non-blocking pipe used by `readMemoryThroughPipe`, once. Idempotent.
+    ///
+    /// - Signal safety: unsafe. Call outside signal handlers only.
+    package static func prepareMemoryProbe() {
+        if memoryProbePipeWrite >= 0 { return }
+        var fds: (CInt, CInt) = (-1, -1)
+        let result = withUnsafeMutableBytes(of: &fds) { raw in
+            cfh_pipe_nonblocking(raw.baseAddress!.assumingMemoryBound(to: CInt.self))
+        }
+        if result == 0 {
+            memoryProbePipeRead = fds.0
+            memoryProbePipeWrite = fds.1
+        }
+    }
+
+    /// Forces every `readMemory` through the pipe probe (true) or back to process_vm_readv (false), so tests
+    /// can exercise the fallback. Prepares the pipe if needed.
+    ///
+    /// - Signal safety: unsafe. Call outside signal handlers only.
+    package static func setMemoryProbeUsesPipe(_ usePipe: Bool) {
+        prepareMemoryProbe()
+        memoryProbeUsesPipe = usePipe
+    }
+
+    /// Loads the word at `address` with acquire ordering (pairs with `atomicStoreRelease`).
+    ///
+    /// - Signal safety: safe. A single atomic load.
+    @_noAllocation @_noLocks
+    package static func atomicLoadAcquire(_ address: UnsafePointer<UInt>) -> UInt {
+        _unsafePerformance { cfh_atomic_load_acquire(address) }
+    }
+
+    /// Stores `value` at `address` with release ordering, publishing everything written before it.
+    ///
+    /// - Signal safety: safe. A single atomic store.
+    @_noAllocation @_noLocks
+    package static func atomicStoreRelease(_ address: UnsafeMutablePointer<UInt>, _ value: UInt) {
+        _unsafePerformance { cfh_atomic_store_release(address, value) }
+    }
 }
+
+/// Read end of the memory-probe pipe (-1 until `SafeLibc.prepareMemoryProbe()`).
+nonisolated(unsafe) var memoryProbePipeRead: CInt = -1
+/// Write end of the memory-probe pipe (-1 until `SafeLibc.prepareMemoryProbe()`).
+nonisolated(unsafe) var memoryProbePipeWrite: CInt = -1
+/// When true, `SafeLibc.readMemory` skips process_vm_readv and uses the pipe probe directly.
+nonisolated(unsafe) var memoryProbeUsesPipe = false

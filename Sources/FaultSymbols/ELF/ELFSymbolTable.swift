@@ -1,0 +1,191 @@
+// A sorted index of the function symbols of one image, built once at preparation time and searched without
+// allocation at lookup time.
+//
+// Sources: the image's own .symtab (not loaded in memory, read from the file), the .symtab of its separate
+// debug file when the image is stripped, and .dynsym; all are merged. Kept symbols: STT_FUNC and STT_GNU_IFUNC
+// defined in a section, and STT_NOTYPE with a nonzero value in an executable section, with nonempty names.
+//
+// Duplicates at one address (aliases) keep exactly one record, chosen in this order:
+//  1. a name exported in .dynsym before a .symtab-only name,
+//  2. STB_GLOBAL/STB_WEAK/STB_GNU_UNIQUE (visible outside the file) before STB_LOCAL,
+//  3. fewer leading underscores (up to 3): the public alias rather than the internal one,
+//  4. STB_GLOBAL before STB_WEAK,
+//  5. a symbol with a size before one without, then STT_FUNC/IFUNC before STT_NOTYPE,
+//  6. the earlier entry in its table.
+// Rules 1-4 reproduce the names gdb 13 shows for glibc's aliases (`getpid`, a weak alias, rather than the
+// global `__getpid`; `malloc` rather than `__libc_malloc`), which are the names users call.
+//
+// Lookup follows GDB's minimal-symbol rule (`info symbol`), checked against gdb 13 on libc and on Swift
+// binaries: take the last symbol at or below the address; zero-sized symbols extend up to the next symbol, but
+// a sized symbol at or below them wins if it still contains the address; an address past the end of the
+// nearest sized symbol, with no zero-sized symbol in between, has no symbol.
+
+/// One function symbol: its address, size and name (as an offset into one of two string tables).
+package struct SymbolRecord: Sendable {
+    /// st_value: the ELF virtual address.
+    package var address: UInt64
+    /// st_size, saturated at UInt32.max.
+    package var size: UInt32
+    /// st_name; the top bit selects the secondary string table (.dynstr).
+    package var nameOffset: UInt32
+}
+
+/// The result of a symbol lookup. `name` points into the mapped file; it is not NUL-terminated.
+package struct SymbolMatch: @unchecked Sendable {
+    /// The symbol's name bytes (mangled, as stored in the file), at most 4096 bytes.
+    package var name: UnsafeRawBufferPointer
+    /// The symbol's start, as an ELF virtual address.
+    package var address: UInt
+    /// The symbol's size (0 if unknown).
+    package var size: UInt
+    /// The looked-up address minus `address`.
+    package var offset: UInt
+}
+
+/// A sorted function-symbol index over one image. Copies share storage; the storage is never freed.
+package struct ELFSymbolTable: @unchecked Sendable {
+    /// Records sorted by address, one per address.
+    package let records: UnsafeBufferPointer<SymbolRecord>
+    /// The primary (.symtab's) and secondary (.dynsym's) string tables.
+    let primaryStrings: UnsafeRawBufferPointer
+    let secondaryStrings: UnsafeRawBufferPointer
+
+    /// The top bit of `SymbolRecord.nameOffset`.
+    static let secondaryFlag: UInt32 = 0x8000_0000
+    /// How many zero-sized symbols a lookup walks back over before giving up on finding a sized one.
+    static let walkBackLimit = 64
+
+    /// Builds the index for `image`, taking .symtab from `debugImage` when given (and from `image` when it has
+    /// one of its own), merged with `image`'s .dynsym.
+    ///
+    /// - Signal safety: unsafe. Call outside signal handlers only.
+    package init(image: ELFImage, debugImage: ELFImage? = nil) {
+        var candidates: [(record: SymbolRecord, rank: UInt32)] = []
+        var primary = UnsafeRawBufferPointer(start: nil, count: 0)
+        var secondary = UnsafeRawBufferPointer(start: nil, count: 0)
+        var order: UInt32 = 0
+
+        func collect(from file: ELFImage, table: Elf64_Shdr, secondaryTable: Bool) -> UnsafeRawBufferPointer {
+            guard let data = file.data(of: table), let strings = file.section(at: Int(table.sh_link)),
+                let stringData = file.data(of: strings), stringData.count < Int(Self.secondaryFlag)
+            else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+            let entrySize = Int(table.sh_entsize == 0 ? UInt64(Elf64_Sym_size) : table.sh_entsize)
+            guard entrySize >= Elf64_Sym_size else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+            let count = data.count / entrySize
+            candidates.reserveCapacity(candidates.count + count)
+            for index in 1..<max(count, 1) {
+                var cursor = ByteCursor(data, offset: index * entrySize)
+                let symbol = Elf64_Sym(cursor: &cursor)
+                guard Self.isFunction(symbol, in: file), symbol.st_name != 0,
+                    UInt64(symbol.st_name) < UInt64(stringData.count)
+                else { continue }
+                let record = SymbolRecord(
+                    address: symbol.st_value,
+                    size: UInt32(clamping: symbol.st_size),
+                    nameOffset: symbol.st_name | (secondaryTable ? Self.secondaryFlag : 0))
+                let source: UInt32 = secondaryTable ? 0 : 1
+                let local: UInt32 = symbol.binding == STB_LOCAL ? 1 : 0
+                var underscores: UInt32 = 0
+                while underscores < 3 && Int(symbol.st_name) + Int(underscores) < stringData.count
+                    && stringData[Int(symbol.st_name) + Int(underscores)] == UInt8(ascii: "_")
+                {
+                    underscores += 1
+                }
+                let weak: UInt32 = symbol.binding == STB_WEAK ? 1 : 0
+                let unsized: UInt32 = symbol.st_size > 0 ? 0 : 1
+                let untyped: UInt32 = symbol.type == STT_NOTYPE ? 1 : 0
+                order += 1
+                let rank = source << 31 | local << 30 | underscores << 28 | weak << 27 | unsized << 26
+                    | untyped << 25 | min(order, 1 << 25 - 1)
+                candidates.append((record, rank))
+            }
+            return stringData
+        }
+
+        let symtabOwner = debugImage.flatMap { $0.section(named: ".symtab") != nil ? $0 : nil } ?? image
+        if let symtab = symtabOwner.sections.first(where: { $0.sh_type == SHT_SYMTAB }) {
+            primary = collect(from: symtabOwner, table: symtab, secondaryTable: false)
+        }
+        if let dynsym = image.sections.first(where: { $0.sh_type == SHT_DYNSYM }) {
+            secondary = collect(from: image, table: dynsym, secondaryTable: true)
+        }
+
+        candidates.sort { ($0.record.address, $0.rank) < ($1.record.address, $1.rank) }
+        let storage = UnsafeMutableBufferPointer<SymbolRecord>.allocate(capacity: max(candidates.count, 1))
+        var kept = 0
+        for candidate in candidates {
+            if kept > 0 && storage[kept - 1].address == candidate.record.address { continue }
+            storage[kept] = candidate.record
+            kept += 1
+        }
+        records = UnsafeBufferPointer(rebasing: storage[0..<kept])
+        primaryStrings = primary
+        secondaryStrings = secondary
+    }
+
+    /// True for symbols the index keeps (see the file comment).
+    ///
+    /// - Signal safety: unsafe. Call outside signal handlers only.
+    static func isFunction(_ symbol: Elf64_Sym, in file: ELFImage) -> Bool {
+        guard symbol.st_shndx != SHN_UNDEF, symbol.st_value != 0 else { return false }
+        switch symbol.type {
+        case STT_FUNC, STT_GNU_IFUNC:
+            return true
+        case STT_NOTYPE:
+            return file.isExecutableSection(symbol.st_shndx)
+        default:
+            return false
+        }
+    }
+
+    /// The number of indexed symbols.
+    ///
+    /// - Signal safety: safe. Reads a prepared field.
+    package var count: Int {
+        @_noAllocation @_noLocks get { records.count }
+    }
+
+    /// Finds the function containing `address` (an ELF virtual address: pc minus the load bias).
+    ///
+    /// - Signal safety: safe. A binary search and a bounded walk over prepared, never-freed memory.
+    @_noAllocation @_noLocks
+    package func lookup(address: UInt) -> SymbolMatch? {
+        let target = UInt64(address)
+        // Last record with record.address <= target.
+        var low = 0
+        var high = records.count
+        while low < high {
+            let middle = low + (high - low) / 2
+            if records[middle].address <= target { low = middle + 1 } else { high = middle }
+        }
+        var index = low - 1
+        var zeroSized = -1
+        var steps = 0
+        while index >= 0 && steps < Self.walkBackLimit {
+            let record = records[index]
+            if record.size == 0 {
+                if zeroSized < 0 { zeroSized = index }
+            } else {
+                if target - record.address < UInt64(record.size) { return match(index, target) }
+                break
+            }
+            index -= 1
+            steps += 1
+        }
+        return zeroSized >= 0 ? match(zeroSized, target) : nil
+    }
+
+    /// Builds the match for record `index`.
+    ///
+    /// - Signal safety: safe. Reads prepared memory; the name scan is bounded.
+    @_noAllocation @_noLocks
+    func match(_ index: Int, _ target: UInt64) -> SymbolMatch {
+        let record = records[index]
+        let secondary = record.nameOffset & Self.secondaryFlag != 0
+        let table = secondary ? secondaryStrings : primaryStrings
+        let name = cString(in: table, at: UInt64(record.nameOffset & ~Self.secondaryFlag))
+        return SymbolMatch(
+            name: name, address: UInt(record.address), size: UInt(record.size),
+            offset: UInt(target - record.address))
+    }
+}

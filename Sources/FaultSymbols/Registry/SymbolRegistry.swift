@@ -1,0 +1,140 @@
+// The process-wide table of prepared images that the signal handler reads.
+//
+// Storage is a fixed number of slots allocated once (at the first registration) and never freed; the handler
+// finds it through statically-initialised global pointers. Each slot moves through the states
+// registered -> preparing -> ready | failed; the prepared tables are written before the slot's state is stored
+// with release ordering, and the handler loads the state with acquire ordering, so a handler that sees `ready`
+// sees complete tables. Preparation may run on any thread (for example a background thread started after
+// enable()); the handler simply skips images that are not ready yet.
+
+import Synchronization
+
+/// The state of one registry slot.
+package enum ImageState: Int, Sendable {
+    case empty = 0, registered, preparing, ready, failed
+}
+
+/// What a slot holds once prepared: the symbol index.
+package struct PreparedImage: @unchecked Sendable {
+    /// The function-symbol index.
+    package var symbols: ELFSymbolTable
+}
+
+/// Descriptor of a registered image (preparation-time data).
+struct RegisteredImage {
+    var path: String
+    var buildID: [UInt8]?
+    var loadBias: UInt
+}
+
+/// Slot states, one Atomic<Int> per slot. Filled at the first registration; read by handlers.
+nonisolated(unsafe) var registryStates: UnsafeMutablePointer<Atomic<Int>>? = nil
+/// Prepared data per slot; valid only when the slot's state is `ready`.
+nonisolated(unsafe) var registryImages: UnsafeMutablePointer<PreparedImage?>? = nil
+/// Load bias per slot (written before the slot becomes `registered`).
+nonisolated(unsafe) var registryBiases: UnsafeMutablePointer<UInt>? = nil
+
+/// The symbol registry: prepare images outside signal context, look them up inside it.
+package enum SymbolRegistry {
+    /// The maximum number of images.
+    package static let capacity = 1024
+
+    /// Preparation-side bookkeeping (descriptors, slot count), guarded by a lock; never touched by handlers.
+    private static let registrations = Mutex<[RegisteredImage]>([])
+
+    /// Registers an image and returns its slot index, or nil if the registry is full. Registration is cheap:
+    /// nothing is read until `prepare(image:)`. Registering the same path and load bias again returns the
+    /// existing slot.
+    ///
+    /// - Parameters:
+    ///   - path: the file to read (for the main executable pass its resolved /proc/self/exe path).
+    ///   - buildID: the build-id of the loaded image, if known; a file on disk with a different build-id is
+    ///     rejected instead of producing wrong names.
+    ///   - loadBias: the difference between runtime addresses and ELF virtual addresses.
+    /// - Signal safety: unsafe. Call outside signal handlers only.
+    package static func register(path: String, buildID: [UInt8]?, loadBias: UInt) -> Int? {
+        registrations.withLock { images in
+            if let existing = images.firstIndex(where: { $0.path == path && $0.loadBias == loadBias }) {
+                return existing
+            }
+            guard images.count < capacity else { return nil }
+            if registryStates == nil {
+                let states = UnsafeMutablePointer<Atomic<Int>>.allocate(capacity: capacity)
+                for index in 0..<capacity { (states + index).initialize(to: Atomic(ImageState.empty.rawValue)) }
+                let prepared = UnsafeMutablePointer<PreparedImage?>.allocate(capacity: capacity)
+                prepared.initialize(repeating: nil, count: capacity)
+                let biases = UnsafeMutablePointer<UInt>.allocate(capacity: capacity)
+                biases.initialize(repeating: 0, count: capacity)
+                registryImages = prepared
+                registryBiases = biases
+                registryStates = states
+            }
+            let index = images.count
+            images.append(RegisteredImage(path: path, buildID: buildID, loadBias: loadBias))
+            registryBiases![index] = loadBias
+            registryStates![index].store(ImageState.registered.rawValue, ordering: .releasing)
+            return index
+        }
+    }
+
+    /// Prepares slot `image` (symbols, and DWARF unless `lines` is false) if nobody has yet, and publishes it.
+    /// Safe to call from several threads: exactly one of them does the work. Returns the final state.
+    ///
+    /// - Signal safety: unsafe. Call outside signal handlers only.
+    @discardableResult
+    package static func prepare(image: Int, lines: Bool = true) -> ImageState {
+        guard let states = registryStates, image >= 0, image < capacity else { return .empty }
+        let claimed = states[image].compareExchange(
+            expected: ImageState.registered.rawValue, desired: ImageState.preparing.rawValue,
+            ordering: .acquiringAndReleasing
+        ).exchanged
+        if !claimed { return ImageState(rawValue: states[image].load(ordering: .acquiring)) ?? .empty }
+        let descriptor = registrations.withLock { $0[image] }
+        let prepared = try? ImagePreparer.prepare(
+            path: descriptor.path, buildID: descriptor.buildID, lines: lines)
+        if let prepared { registryImages![image] = prepared }
+        let state: ImageState = prepared == nil ? .failed : .ready
+        states[image].store(state.rawValue, ordering: .releasing)
+        return state
+    }
+
+    /// Prepares every registered slot that is not prepared yet.
+    ///
+    /// - Signal safety: unsafe. Call outside signal handlers only.
+    package static func prepareAll(lines: Bool = true) {
+        let count = registrations.withLock { $0.count }
+        for index in 0..<count { prepare(image: index, lines: lines) }
+    }
+
+    /// The state of slot `image`.
+    ///
+    /// - Signal safety: safe. One atomic load.
+    @_noAllocation @_noLocks
+    package static func state(image: Int) -> ImageState {
+        guard let states = registryStates, image >= 0, image < capacity else { return .empty }
+        return ImageState(rawValue: states[image].load(ordering: .acquiring)) ?? .empty
+    }
+
+    /// The prepared data of slot `image`, or nil while it is not ready.
+    ///
+    /// - Signal safety: safe. One atomic load and a read of published memory.
+    @_noAllocation @_noLocks
+    package static func prepared(image: Int) -> UnsafePointer<PreparedImage?>? {
+        guard let states = registryStates, let images = registryImages, image >= 0, image < capacity,
+            states[image].load(ordering: .acquiring) == ImageState.ready.rawValue
+        else { return nil }
+        return UnsafePointer(images + image)
+    }
+
+    /// Looks up the function symbol containing runtime address `pc` in slot `image` (the slot's load bias is
+    /// subtracted). Nil if the slot is not ready or no symbol matches.
+    ///
+    /// - Signal safety: safe. Atomic load, binary search over prepared memory; no allocation, no locks.
+    @_noAllocation @_noLocks
+    package static func lookupSymbol(image: Int, pc: UInt) -> SymbolMatch? {
+        guard let slot = prepared(image: image), let biases = registryBiases, pc >= biases[image] else {
+            return nil
+        }
+        return slot.pointee?.symbols.lookup(address: pc &- biases[image])
+    }
+}

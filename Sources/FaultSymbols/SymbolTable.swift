@@ -1,1 +1,0 @@
-// Placeholder until the ELF symbol tables land.
