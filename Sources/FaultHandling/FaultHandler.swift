@@ -93,7 +93,7 @@ public enum FaultHandler {
     public static func dumpTraceback(output: Output = .standardError, allThreads: Bool = true) throws {
         let destination = try output.open()
         defer { destination.close() }
-        Preparation.prepareForDumps()
+        Preparation.prepareForDumpsAndWait()
         let written = OnDemandDump.dumpCallingThread(fd: destination.fd, allThreads: allThreads)
         if !written {
             throw FaultHandlerError.writeFailed(output: output.description)

@@ -3,20 +3,38 @@
 import Synchronization
 
 /// One-time and refreshable preparation of dump resources: the workspace pool, the image table and the
-/// symbol tables. Called by `enable()`, `register()`, the watchdog and on-demand dumps before they arm.
+/// symbol tables. Called by `enable()`, on-demand dumps (and later the watchdog and `register()`).
 package enum Preparation {
-    private static let lock = Mutex(())
+    private static let lock = Mutex(UInt(0))  // the image table last registered with the symbol registry
 
-    /// Allocates the workspace pool (once) and refreshes the image and symbol tables.
+    /// Allocates the workspace pool (once), refreshes the image table and registers new images for symbol
+    /// preparation (which continues on a background thread).
     ///
     /// - Signal safety: unsafe. Allocates and takes a lock; call outside signal handlers only.
     package static func prepareForDumps() {
-        lock.withLock { _ in
+        lock.withLock { registeredTable in
             if dumpWorkspacePool == nil {
                 let pool = UnsafeMutablePointer<DumpWorkspacePool>.allocate(capacity: 1)
                 pool.initialize(to: DumpWorkspacePool())
                 dumpWorkspacePool = pool
             }
+            ImageTable.prepare()
+            _ = ImageTable.refresh()
+            guard let table = ImageTable.current else { return }
+            let address = UInt(bitPattern: table)
+            if address != registeredTable {
+                SymbolSlots.registerImages(in: table)
+                registeredTable = address
+            }
         }
+    }
+
+    /// `prepareForDumps()`, then waits until every image's symbols are ready (for on-demand dumps, whose
+    /// output should not depend on timing).
+    ///
+    /// - Signal safety: unsafe. Call outside signal handlers only.
+    package static func prepareForDumpsAndWait() {
+        prepareForDumps()
+        SymbolSlots.prepareAllNow()
     }
 }

@@ -36,6 +36,10 @@ package enum TracebackDumper {
         let cause = makeCause(signal: signal, info: info, registers: registers)
         SignalDescription.writeCause(cause, runtimeFailure: UnsafeRawBufferPointer(start: nil, count: 0), to: &writer)
         writer.write("\n\n")
+        writer.flush()
+        // A crash right after enable() may arrive while symbols are still being prepared on the background
+        // thread: give it a bounded moment to finish.
+        SymbolSlots.waitForPreparation(timeoutNanoseconds: 2_000_000_000)
         writeThread(
             style: allThreads ? .current : .stackOnly, tid: SafeLibc.gettid(), pthread: SafeLibc.pthreadSelf(),
             registers: registers, skipOwnFrames: false, workspace: workspace, writer: &writer)

@@ -1,0 +1,149 @@
+// Which symbol-registry slot belongs to which loaded image, and the background preparation of symbols.
+
+import FaultSymbols
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A published, immutable map from an image's start address to its `SymbolRegistry` slot, sorted by address.
+package struct SymbolSlotMap {
+    package var count: Int
+    package var starts: UnsafeMutablePointer<UInt>
+    package var slots: UnsafeMutablePointer<Int>
+
+    /// The registry slot of the image starting at `start`, or -1.
+    ///
+    /// - Signal safety: safe. Binary search over published memory.
+    @_noAllocation @_noLocks
+    package func slot(forImageStartingAt start: UInt) -> Int {
+        var low = 0
+        var high = count
+        while low < high {
+            let middle = low + (high - low) / 2
+            if starts[middle] < start { low = middle + 1 } else { high = middle }
+        }
+        return low < count && starts[low] == start ? slots[low] : -1
+    }
+}
+
+nonisolated(unsafe) private var publishedSlotMap: UnsafeMutablePointer<SymbolSlotMap>? = nil
+nonisolated(unsafe) private var pendingPreparations: UnsafeMutablePointer<Atomic<Int>>? = nil
+nonisolated(unsafe) private var preparingThreadStorage: UnsafeMutablePointer<Atomic<Int>>? = nil
+
+/// The kernel tid of the background preparation thread while it runs (0 otherwise).
+private var preparingThread: UnsafeMutablePointer<Atomic<Int>>? {
+    @_noAllocation @_noLocks get { preparingThreadStorage }
+}
+
+/// Registers loaded images with the symbol registry and prepares their tables on a background thread.
+package enum SymbolSlots {
+    /// The published map (nil before the first preparation).
+    ///
+    /// - Signal safety: safe. A load of a pointer published before the handlers were installed (and replaced
+    ///   only by a complete map; replaced maps are never freed).
+    package static var current: UnsafeMutablePointer<SymbolSlotMap>? {
+        @_noAllocation @_noLocks get { publishedSlotMap }
+    }
+
+    /// True while a background thread is still preparing symbol tables.
+    ///
+    /// - Signal safety: safe. One atomic load.
+    @_noAllocation @_noLocks
+    package static func isPreparing() -> Bool {
+        guard let pending = pendingPreparations else { return false }
+        return pending.pointee.load(ordering: .acquiring) > 0
+    }
+
+    /// Waits until background preparation is finished, at most `timeoutNanoseconds`. A handler uses this so
+    /// that a crash right after `enable()` still gets names; the bound keeps a crash inside the allocator (which
+    /// could stall the preparing thread) from hanging the dump.
+    ///
+    /// - Signal safety: safe. Atomic loads and clock_nanosleep(2).
+    @_noAllocation @_noLocks
+    package static func waitForPreparation(timeoutNanoseconds: UInt64) {
+        // The preparing thread itself must not wait for itself.
+        if let thread = preparingThread, thread.pointee.load(ordering: .acquiring) == Int(SafeLibc.gettid()) { return }
+        let start = SafeLibc.monotonicNanoseconds()
+        while isPreparing() && SafeLibc.monotonicNanoseconds() &- start < timeoutNanoseconds {
+            SafeLibc.sleep(nanoseconds: 1_000_000)
+        }
+    }
+
+    /// Registers every image of the current image table and publishes the address → slot map. The main
+    /// executable's symbols are prepared at once (on-demand dumps need them to skip their own frames); the rest
+    /// on a background thread.
+    ///
+    /// - Signal safety: unsafe. Allocates and starts a thread; call outside signal handlers only.
+    package static func registerImages(in table: UnsafePointer<ImageTableStorage>) {
+        if pendingPreparations == nil {
+            let pending = UnsafeMutablePointer<Atomic<Int>>.allocate(capacity: 1)
+            pending.initialize(to: Atomic(0))
+            pendingPreparations = pending
+            let thread = UnsafeMutablePointer<Atomic<Int>>.allocate(capacity: 1)
+            thread.initialize(to: Atomic(0))
+            preparingThreadStorage = thread
+        }
+        let images = table.pointee.images()
+        let map = UnsafeMutablePointer<SymbolSlotMap>.allocate(capacity: 1)
+        let starts = UnsafeMutablePointer<UInt>.allocate(capacity: max(images.count, 1))
+        let slots = UnsafeMutablePointer<Int>.allocate(capacity: max(images.count, 1))
+        var executableSlot = -1
+        let executablePath = resolvedExecutablePath()
+        for (index, image) in images.enumerated() {
+            starts[index] = image.startAddress
+            slots[index] = -1
+            guard let path = image.path, image.pathLength > 0 else { continue }
+            var buildID: [UInt8] = []
+            for byte in 0..<image.buildIDLength { buildID.append(image.buildIDByte(at: byte)) }
+            let pathString = String(cString: path)
+            let slot = SymbolRegistry.register(
+                path: pathString, buildID: buildID.isEmpty ? nil : buildID, loadBias: image.loadBias)
+            slots[index] = slot ?? -1
+            if pathString == executablePath { executableSlot = slot ?? -1 }
+        }
+        map.initialize(to: SymbolSlotMap(count: images.count, starts: starts, slots: slots))
+        publishedSlotMap = map  // the previous map is intentionally leaked: a handler may be reading it
+        if executableSlot >= 0 { SymbolRegistry.prepare(image: executableSlot) }
+        startBackgroundPreparation()
+    }
+
+    /// Waits (outside a handler) until every registered image is prepared. Used by on-demand dumps so their
+    /// output does not depend on timing.
+    ///
+    /// - Signal safety: unsafe. Call outside signal handlers only.
+    package static func prepareAllNow() {
+        SymbolRegistry.prepareAll()
+        waitForPreparation(timeoutNanoseconds: 30_000_000_000)
+    }
+
+    private static func resolvedExecutablePath() -> String? {
+        guard let resolved = realpath("/proc/self/exe", nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    private static func startBackgroundPreparation() {
+        guard let pending = pendingPreparations else { return }
+        pending.pointee.add(1, ordering: .acquiringAndReleasing)
+        var thread = pthread_t()
+        let result = pthread_create(&thread, nil, { _ in
+            preparingThreadStorage?.pointee.store(Int(SafeLibc.gettid()), ordering: .releasing)
+            defer { preparingThreadStorage?.pointee.store(0, ordering: .releasing) }
+            SymbolRegistry.prepareAll()
+            SymbolSlots.finishBackgroundPreparation()
+            return nil
+        }, nil)
+        if result == 0 {
+            pthread_detach(thread)
+        } else {
+            SymbolRegistry.prepareAll()
+            finishBackgroundPreparation()
+        }
+    }
+
+    fileprivate static func finishBackgroundPreparation() {
+        pendingPreparations?.pointee.subtract(1, ordering: .acquiringAndReleasing)
+    }
+}
