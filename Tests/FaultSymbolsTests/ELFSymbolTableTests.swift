@@ -130,7 +130,7 @@ func compareWithNM(path: String, nmPath: String, count: Int) throws -> (checked:
         let libcSlot = try #require(SymbolRegistry.register(path: libc.path, buildID: nil, loadBias: libc.loadBias))
         let mainSlot = try #require(SymbolRegistry.register(path: main.path, buildID: nil, loadBias: main.loadBias))
         #expect(SymbolRegistry.prepare(image: libcSlot, lines: false) == .ready)
-        #expect(SymbolRegistry.prepare(image: mainSlot, lines: false) == .ready)
+        #expect(SymbolRegistry.prepare(image: mainSlot) == .ready)
         let getpidAddress = unsafeBitCast(getpid as @convention(c) () -> pid_t, to: UInt.self)
         #expect(nameString(SymbolRegistry.lookupSymbol(image: libcSlot, pc: getpidAddress + 1)) == "getpid")
         #expect(nameString(SymbolRegistry.lookupSymbol(image: mainSlot, pc: testTargetAddress))
@@ -149,7 +149,7 @@ func compareWithNM(path: String, nmPath: String, count: Int) throws -> (checked:
     @Test func lookupDoesNotAllocate() throws {
         let main = try #require(loadedImages().first)
         let slot = try #require(SymbolRegistry.register(path: main.path, buildID: nil, loadBias: main.loadBias))
-        SymbolRegistry.prepare(image: slot, lines: false)
+        SymbolRegistry.prepare(image: slot)
         var found = 0
         allocation_counter_arm()
         for step in 0..<1000 {

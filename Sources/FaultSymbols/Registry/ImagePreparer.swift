@@ -29,7 +29,13 @@ package enum ImagePreparer {
         }
         if let buildID, let fileID = image.buildID, fileID != buildID { throw .buildIDMismatch }
         let hasSymtab = image.sections.contains { $0.sh_type == SHT_SYMTAB }
-        let debugImage = hasSymtab ? nil : DebugFileLocator.debugFile(for: image, path: path)
-        return PreparedImage(symbols: ELFSymbolTable(image: image, debugImage: debugImage))
+        let hasDebugInfo = image.section(named: ".debug_line") != nil || image.section(named: ".zdebug_line") != nil
+        let debugImage = hasSymtab && (hasDebugInfo || !lines) ? nil : DebugFileLocator.debugFile(for: image, path: path)
+        let symbols = ELFSymbolTable(image: image, debugImage: debugImage)
+        guard lines else { return PreparedImage(symbols: symbols) }
+        // Line information comes from whichever file carries .debug_line: the image or its debug file.
+        let hasLines = image.section(named: ".debug_line") != nil || image.section(named: ".zdebug_line") != nil
+        let dwarfImage = hasLines ? image : (debugImage ?? DebugFileLocator.debugFile(for: image, path: path))
+        return PreparedImage(symbols: symbols, lines: dwarfImage.flatMap(DWARFIndexBuilder.build(image:)))
     }
 }

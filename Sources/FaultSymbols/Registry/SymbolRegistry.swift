@@ -14,10 +14,12 @@ package enum ImageState: Int, Sendable {
     case empty = 0, registered, preparing, ready, failed
 }
 
-/// What a slot holds once prepared: the symbol index.
+/// What a slot holds once prepared: the symbol index and, when the image has DWARF, the line index.
 package struct PreparedImage: @unchecked Sendable {
     /// The function-symbol index.
     package var symbols: ELFSymbolTable
+    /// The file:line and inlining index (nil without .debug_line, or when preparation skipped it).
+    package var lines: DWARFLineIndex?
 }
 
 /// Descriptor of a registered image (preparation-time data).
@@ -136,5 +138,20 @@ package enum SymbolRegistry {
             return nil
         }
         return slot.pointee?.symbols.lookup(address: pc &- biases[image])
+    }
+
+    /// Writes the source frames (inlined callees first, then the concrete function) for runtime address `pc`
+    /// in slot `image` into `frames`. Pass pc-1 for return addresses. Returns how many were written; 0 if the
+    /// slot is not ready or has no line information for the address.
+    ///
+    /// - Signal safety: safe. Atomic load, binary searches and a budgeted scan over prepared memory.
+    @_noAllocation @_noLocks
+    package static func lookupSource(image: Int, pc: UInt, into frames: UnsafeMutableBufferPointer<SourceFrame>)
+        -> Int
+    {
+        guard let slot = prepared(image: image), let biases = registryBiases, pc >= biases[image],
+            let lines = slot.pointee?.lines
+        else { return 0 }
+        return lines.lookup(address: pc &- biases[image], into: frames)
     }
 }

@@ -1,0 +1,209 @@
+// The .debug_line reader (DWARF 2-5, 32- and 64-bit): header, directory and file tables, and the line-number
+// state machine. It runs at preparation time and produces plain rows; DWARFLineIndex freezes them for lookup.
+// Every loop consumes input bytes, so hostile input ends at the end of the unit.
+
+/// One row of the line-number matrix, as produced by the state machine.
+struct LineProgramRow {
+    var address: UInt64
+    var file: UInt64
+    var line: UInt32
+    var column: UInt32
+    var isEndSequence: Bool
+}
+
+/// One decoded line-number program.
+struct LineProgram {
+    /// File paths indexed by the DWARF file number used in the program and in DW_AT_call_file (DWARF 5:
+    /// 0-based; DWARF 2-4: 1-based, entry 0 is empty). Paths are joined with the compilation directory.
+    var files: [[UInt8]] = []
+    /// Complete sequences, in program order.
+    var sequences: [[LineProgramRow]] = []
+
+    /// Decodes the program at `offset` in `sections.line`. `compDir` is the unit's DW_AT_comp_dir. Returns
+    /// nil if the header is malformed; a program that breaks off keeps the sequences completed before.
+    ///
+    /// - Signal safety: unsafe. Call outside signal handlers only.
+    init?(sections: DWARFSections, offset: UInt64, compDir: [UInt8]) {
+        guard offset < UInt64(sections.line.count) else { return nil }
+        var cursor = ByteCursor(sections.line, offset: Int(offset))
+        var unitLength = UInt64(cursor.readU32())
+        var offsetSize = 4
+        if unitLength == 0xffff_ffff {
+            unitLength = cursor.readU64()
+            offsetSize = 8
+        }
+        guard !cursor.overrun, unitLength <= UInt64(cursor.remaining) else { return nil }
+        let unitEnd = cursor.offset + Int(unitLength)
+        let version = cursor.readU16()
+        guard (2...5).contains(version) else { return nil }
+        var addressSize = 8
+        if version >= 5 {
+            addressSize = Int(cursor.readU8())
+            _ = cursor.readU8()  // segment_selector_size
+        }
+        let headerLength = cursor.readUnsigned(size: offsetSize)
+        guard !cursor.overrun, cursor.offset <= unitEnd, headerLength <= UInt64(unitEnd - cursor.offset) else {
+            return nil
+        }
+        let programStart = cursor.offset + Int(headerLength)
+        let minimumInstructionLength = UInt64(cursor.readU8())
+        if version >= 4 { _ = cursor.readU8() }  // maximum_operations_per_instruction (VLIW only)
+        let defaultIsStmt = cursor.readU8()
+        _ = defaultIsStmt
+        let lineBase = Int64(Int8(bitPattern: cursor.readU8()))
+        let lineRange = UInt64(cursor.readU8())
+        let opcodeBase = cursor.readU8()
+        guard lineRange != 0, opcodeBase != 0 else { return nil }
+        var standardLengths = [UInt8](repeating: 0, count: 256)
+        for index in 1..<Int(opcodeBase) { standardLengths[index] = cursor.readU8() }
+        guard !cursor.overrun else { return nil }
+
+        // Directory and file tables.
+        var directories: [[UInt8]] = []
+        if version >= 5 {
+            let context = DWARFFormContext(sections: sections, offsetSize: offsetSize, addressSize: addressSize)
+            guard let dirs = Self.readEntries(&cursor, context: context, end: programStart) else { return nil }
+            directories = dirs.map(\.path)
+            guard let names = Self.readEntries(&cursor, context: context, end: programStart) else { return nil }
+            for entry in names {
+                let directory = Int(entry.directory) < directories.count ? directories[Int(entry.directory)] : []
+                files.append(Self.join(compDir, directory, entry.path))
+            }
+        } else {
+            directories.append([])  // index 0: the compilation directory, which join() prepends anyway
+            while cursor.offset < programStart {
+                let directory = cursor.readCString()
+                if directory.isEmpty || cursor.overrun { break }
+                directories.append(Array(directory))
+            }
+            files.append([])
+            while cursor.offset < programStart {
+                let name = cursor.readCString()
+                if name.isEmpty || cursor.overrun { break }
+                let directory = cursor.readULEB128()
+                _ = cursor.readULEB128()  // modification time
+                _ = cursor.readULEB128()  // length
+                let directoryPath = directory < UInt64(directories.count) ? directories[Int(directory)] : []
+                files.append(Self.join(compDir, directoryPath, Array(name)))
+            }
+        }
+
+        // The state machine.
+        cursor = ByteCursor(
+            UnsafeRawBufferPointer(rebasing: sections.line[..<unitEnd]), offset: programStart)
+        var address: UInt64 = 0
+        var file: UInt64 = 1
+        var line: Int64 = 1
+        var column: UInt64 = 0
+        var sequence: [LineProgramRow] = []
+        func emit(end: Bool = false) {
+            sequence.append(
+                LineProgramRow(
+                    address: address, file: file, line: UInt32(clamping: max(line, 0)),
+                    column: UInt32(clamping: column), isEndSequence: end))
+        }
+        func reset() {
+            address = 0; file = 1; line = 1; column = 0
+        }
+        while !cursor.isAtEnd {
+            let opcode = cursor.readU8()
+            if opcode >= opcodeBase {
+                let adjusted = UInt64(opcode - opcodeBase)
+                address &+= (adjusted / lineRange) &* minimumInstructionLength
+                line &+= lineBase &+ Int64(adjusted % lineRange)
+                emit()
+                continue
+            }
+            switch opcode {
+            case 0:
+                let length = cursor.readULEB128()
+                guard length > 0, length <= UInt64(cursor.remaining) else { cursor.overrun = true; break }
+                let next = cursor.offset + Int(length)
+                let extended = cursor.readU8()
+                switch extended {
+                case DW_LNE_end_sequence:
+                    emit(end: true)
+                    sequences.append(sequence)
+                    sequence = []
+                    reset()
+                case DW_LNE_set_address:
+                    address = cursor.readUnsigned(size: Int(length) - 1)
+                case DW_LNE_define_file:
+                    let name = cursor.readCString()
+                    let directory = cursor.readULEB128()
+                    let directoryPath = directory < UInt64(directories.count) ? directories[Int(directory)] : []
+                    files.append(Self.join(compDir, directoryPath, Array(name)))
+                default:
+                    break  // DW_LNE_set_discriminator and vendor extensions
+                }
+                cursor.offset = next
+            case DW_LNS_copy:
+                emit()
+            case DW_LNS_advance_pc:
+                address &+= cursor.readULEB128() &* minimumInstructionLength
+            case DW_LNS_advance_line:
+                line &+= cursor.readSLEB128()
+            case DW_LNS_set_file:
+                file = cursor.readULEB128()
+            case DW_LNS_set_column:
+                column = cursor.readULEB128()
+            case DW_LNS_negate_stmt, DW_LNS_set_basic_block, DW_LNS_set_prologue_end, DW_LNS_set_epilogue_begin:
+                break
+            case DW_LNS_const_add_pc:
+                address &+= (UInt64(255 - opcodeBase) / lineRange) &* minimumInstructionLength
+            case DW_LNS_fixed_advance_pc:
+                address &+= UInt64(cursor.readU16())
+            default:
+                // Unknown standard opcode: skip its ULEB128 operands as the header declares.
+                for _ in 0..<standardLengths[Int(opcode)] { _ = cursor.readULEB128() }
+            }
+        }
+    }
+
+    /// One DWARF 5 directory or file entry.
+    struct Entry {
+        var path: [UInt8] = []
+        var directory: UInt64 = 0
+    }
+
+    /// Reads a DWARF 5 entry-format description and its entries.
+    ///
+    /// - Signal safety: unsafe. Call outside signal handlers only.
+    static func readEntries(_ cursor: inout ByteCursor, context: DWARFFormContext, end: Int) -> [Entry]? {
+        let formatCount = Int(cursor.readU8())
+        var format: [(content: UInt64, form: UInt64)] = []
+        for _ in 0..<formatCount { format.append((cursor.readULEB128(), cursor.readULEB128())) }
+        let count = cursor.readULEB128()
+        guard !cursor.overrun, count <= UInt64(max(end - cursor.offset, 0)) else { return nil }
+        var entries: [Entry] = []
+        for _ in 0..<count {
+            var entry = Entry()
+            for (content, form) in format {
+                let value = context.readForm(form, &cursor, implicit: 0)
+                if content == DW_LNCT_path { entry.path = Array(context.string(value) ?? UnsafeRawBufferPointer(start: nil, count: 0)) }
+                if content == DW_LNCT_directory_index { entry.directory = value.value }
+            }
+            if cursor.overrun { return nil }
+            entries.append(entry)
+        }
+        return entries
+    }
+
+    /// Joins compilation directory, include directory and file name the way llvm-symbolizer does: an absolute
+    /// component discards what precedes it; components are separated by exactly one "/".
+    ///
+    /// - Signal safety: unsafe. Call outside signal handlers only.
+    static func join(_ compDir: [UInt8], _ directory: [UInt8], _ name: [UInt8]) -> [UInt8] {
+        let slash = UInt8(ascii: "/")
+        var path: [UInt8] = []
+        for component in [compDir, directory, name] where !component.isEmpty {
+            if component.first == slash {
+                path = component
+            } else {
+                if !path.isEmpty && path.last != slash { path.append(slash) }
+                path += component
+            }
+        }
+        return path
+    }
+}
