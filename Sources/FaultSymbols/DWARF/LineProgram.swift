@@ -67,7 +67,8 @@ struct LineProgram {
             guard let names = Self.readEntries(&cursor, context: context, end: programStart) else { return nil }
             for entry in names {
                 let directory = Int(entry.directory) < directories.count ? directories[Int(entry.directory)] : []
-                files.append(Self.join(compDir, directory, entry.path))
+                // Directory 0 of DWARF 5 is the compilation directory itself: do not prepend it twice.
+                files.append(Self.join(entry.directory == 0 ? [] : compDir, directory, entry.path))
             }
         } else {
             directories.append([])  // index 0: the compilation directory, which join() prepends anyway

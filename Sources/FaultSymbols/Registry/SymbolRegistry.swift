@@ -20,6 +20,22 @@ package struct PreparedImage: @unchecked Sendable {
     package var symbols: ELFSymbolTable
     /// The file:line and inlining index (nil without .debug_line, or when preparation skipped it).
     package var lines: DWARFLineIndex?
+
+    /// The source frames at ELF virtual `address`, innermost first, like `DWARFLineIndex.lookup`, except that
+    /// the concrete (outermost) function takes its name from the symbol table when a symbol covers the address,
+    /// as llvm-symbolizer does: the exported alias (`_IO_file_init`) rather than the DWARF name
+    /// (`_IO_new_file_init`), identical for Swift. Without line information, returns 0.
+    ///
+    /// - Signal safety: safe. Two lookups over prepared memory; no allocation, no locks.
+    @_noAllocation @_noLocks
+    package func lookupSource(address: UInt, into frames: UnsafeMutableBufferPointer<SourceFrame>) -> Int {
+        guard let lines else { return 0 }
+        let count = lines.lookup(address: address, into: frames)
+        if count > 0 && !frames[count - 1].isInlined, let symbol = symbols.lookup(address: address) {
+            frames[count - 1].function = symbol.name
+        }
+        return count
+    }
 }
 
 /// Descriptor of a registered image (preparation-time data).
@@ -150,8 +166,8 @@ package enum SymbolRegistry {
         -> Int
     {
         guard let slot = prepared(image: image), let biases = registryBiases, pc >= biases[image],
-            let lines = slot.pointee?.lines
+            let prepared = slot.pointee
         else { return 0 }
-        return lines.lookup(address: pc &- biases[image], into: frames)
+        return prepared.lookupSource(address: pc &- biases[image], into: frames)
     }
 }
