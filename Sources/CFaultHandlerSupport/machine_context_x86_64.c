@@ -56,6 +56,41 @@ __attribute__((naked)) void cfh_capture_registers(uint64_t registers[CFH_REGISTE
         "ret\n\t");
 }
 
+// Frame: push rbp; rbp = rsp; 144 bytes for 17 registers (keeps rsp 16-byte aligned for the call). The
+// registers stored are the caller's: rbp as it was on entry, rsp as it will be after this function returns,
+// rip the return address. Callee-saved registers are not touched before they are stored.
+__attribute__((naked)) void cfh_capture_and_call(cfh_registers_callback callback, void *context) {
+    __asm__ volatile(
+        "pushq %rbp\n\t"
+        "movq %rsp, %rbp\n\t"
+        "subq $144, %rsp\n\t"
+        "movq %rax, 0(%rsp)\n\t"
+        "movq %rdx, 8(%rsp)\n\t"
+        "movq %rcx, 16(%rsp)\n\t"
+        "movq %rbx, 24(%rsp)\n\t"
+        "movq %rsi, 32(%rsp)\n\t"
+        "movq %rdi, 40(%rsp)\n\t"
+        "movq 0(%rbp), %rax\n\t"
+        "movq %rax, 48(%rsp)\n\t"
+        "leaq 16(%rbp), %rax\n\t"
+        "movq %rax, 56(%rsp)\n\t"
+        "movq %r8, 64(%rsp)\n\t"
+        "movq %r9, 72(%rsp)\n\t"
+        "movq %r10, 80(%rsp)\n\t"
+        "movq %r11, 88(%rsp)\n\t"
+        "movq %r12, 96(%rsp)\n\t"
+        "movq %r13, 104(%rsp)\n\t"
+        "movq %r14, 112(%rsp)\n\t"
+        "movq %r15, 120(%rsp)\n\t"
+        "movq 8(%rbp), %rax\n\t"
+        "movq %rax, 128(%rsp)\n\t"
+        "movq %rdi, %rax\n\t"
+        "movq %rsp, %rdi\n\t"
+        "callq *%rax\n\t"
+        "leave\n\t"
+        "ret\n\t");
+}
+
 #else
 #error "swift-faulthandler supports x86_64 Linux only for now"
 #endif

@@ -84,6 +84,13 @@ void cfh_ucontext_registers(const void *context, uint64_t registers[CFH_REGISTER
 /// as they are in the caller. Async-signal-safe.
 void cfh_capture_registers(uint64_t registers[CFH_REGISTER_COUNT]);
 
+/// Captures the caller's registers (as `cfh_capture_registers` does) and, while the caller's frames are still
+/// live, calls `callback(registers, context)`. Use this, not `cfh_capture_registers`, when the stack will be
+/// walked: frames that have returned by the time of the walk hold stale data. rip is the return address into
+/// the caller. Async-signal-safe.
+typedef void (*cfh_registers_callback)(const uint64_t *registers, void *context);
+void cfh_capture_and_call(cfh_registers_callback callback, void *context);
+
 /// Size in bytes of a ucontext_t, and the offset of the general registers inside it (for tests).
 size_t cfh_ucontext_size(void);
 

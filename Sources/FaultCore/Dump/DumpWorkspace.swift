@@ -5,7 +5,7 @@ import Synchronization
 /// Everything one dump needs: output buffer, frame buffer and symbol scratch space.
 package struct DumpWorkspace {
     /// Frames captured for one thread (the dump prints at most `maximumFrames`, then `...`).
-    package var frames: UnsafeMutableBufferPointer<DumpFrame>
+    package var frames: UnsafeMutableBufferPointer<StackFrame>
     /// The writer's buffer.
     package var output: UnsafeMutableRawBufferPointer
     /// Scratch space for a demangled name.

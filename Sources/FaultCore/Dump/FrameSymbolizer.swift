@@ -15,13 +15,13 @@ package enum FrameSymbolizer {
     /// - Signal safety: safe. Image lookup (binary search, then a bounded guarded link_map walk), symbol
     ///   lookup in prepared tables, demangling into the workspace; no allocation.
     @_noAllocation @_noLocks
-    package static func writeFrame(_ frame: DumpFrame, workspace: UnsafeMutablePointer<DumpWorkspace>, writer: inout SignalSafeWriter) {
-        let pc = UInt(frame.pc)
-        let lookupPC = frame.isReturnAddress && pc > 0 ? pc - 1 : pc
+    package static func writeFrame(_ frame: StackFrame, workspace: UnsafeMutablePointer<DumpWorkspace>, writer: inout SignalSafeWriter) {
+        let pc = frame.pc
+        let lookupPC = frame.lookupPC
         var record = ImageRecord()
         guard ImageTable.findImage(containing: lookupPC, into: &record) else {
             writer.write("  File ??? at ")
-            writer.writeAddress(frame.pc)
+            writer.writeAddress(UInt64(frame.pc))
             writer.write("\n")
             return
         }
@@ -46,9 +46,9 @@ package enum FrameSymbolizer {
     ///
     /// - Signal safety: safe. Lookups in prepared tables only.
     @_noAllocation @_noLocks
-    package static func isOwnFrame(_ frame: DumpFrame, workspace: UnsafeMutablePointer<DumpWorkspace>) -> Bool {
-        let pc = UInt(frame.pc)
-        let lookupPC = frame.isReturnAddress && pc > 0 ? pc - 1 : pc
+    package static func isOwnFrame(_ frame: StackFrame, workspace: UnsafeMutablePointer<DumpWorkspace>) -> Bool {
+        let pc = frame.pc
+        let lookupPC = frame.lookupPC
         var record = ImageRecord()
         guard ImageTable.findImage(containing: lookupPC, into: &record),
             let symbol = lookupSymbol(record: &record, pc: lookupPC)

@@ -26,15 +26,13 @@ package struct RegisterFile {
         }
     }
 
-    /// The registers of the calling code, as they are at the call into the C shim (rip is a return address
-    /// inside this initializer; the frames of this library are skipped when the dump is written).
+    /// A copy of 17 registers in DWARF order.
     ///
-    /// - Signal safety: safe. A few register moves in assembly (C shim).
+    /// - Signal safety: safe. Memory copy.
     @_noAllocation @_noLocks
-    package init(capturingCurrent: Void) {
+    package init(copying registers: UnsafePointer<UInt64>) {
         withUnsafeMutableBytes(of: &storage) { bytes in
-            let registers = bytes.baseAddress!.assumingMemoryBound(to: UInt64.self)
-            SafeLibc.captureRegisters(into: registers)
+            bytes.baseAddress!.copyMemory(from: registers, byteCount: 17 * 8)
         }
     }
 

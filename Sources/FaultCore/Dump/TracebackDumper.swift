@@ -97,7 +97,11 @@ package enum TracebackDumper {
     ) {
         writeThreadHeader(style: style, tid: tid, pthread: pthread, workspace: workspace, writer: &writer)
         let frames = workspace.pointee.frames
-        let count = TemporaryUnwinder.unwind(registers, into: frames)
+        var registerCopy = registers
+        let result = withUnsafeBytes(of: &registerCopy.storage) { bytes in
+            Unwinder.unwind(registers: bytes.baseAddress!.assumingMemoryBound(to: UInt64.self), into: frames)
+        }
+        let count = result.count
         var index = 0
         if skipOwnFrames {
             while index < count - 1 && FrameSymbolizer.isOwnFrame(frames[index], workspace: workspace) { index += 1 }
@@ -106,13 +110,14 @@ package enum TracebackDumper {
         while index < count {
             if printed == DumpWorkspace.maximumFrames {
                 writer.write("  ...\n")
-                break
+                return
             }
             FrameSymbolizer.writeFrame(frames[index], workspace: workspace, writer: &writer)
             printed += 1
             index += 1
         }
         if printed == 0 { writer.write("  <no frames>\n") }
+        if result.truncated { writer.write("  ...\n") }
     }
 
     /// Writes `Current thread 0x… [name] (most recent call first):` or one of its variants.

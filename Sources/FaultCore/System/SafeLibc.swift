@@ -217,6 +217,18 @@ package enum SafeLibc {
         _unsafePerformance { cfh_capture_registers(registers) }
     }
 
+    /// Captures the caller's registers and calls `callback` with them while the caller's frames are still live
+    /// (so the stack can be walked from them). See `cfh_capture_and_call`.
+    ///
+    /// - Signal safety: safe. Register moves in assembly and a call of `callback`, which must itself be safe.
+    @_noAllocation @_noLocks
+    package static func captureRegistersAndCall(
+        _ callback: @convention(c) (UnsafePointer<UInt64>?, UnsafeMutableRawPointer?) -> Void,
+        context: UnsafeMutableRawPointer
+    ) {
+        _unsafePerformance { cfh_capture_and_call(callback, context) }
+    }
+
     /// _exit(2): ends the process without running atexit handlers or flushing stdio.
     ///
     /// - Signal safety: safe. _exit(2) is async-signal-safe.

@@ -18,7 +18,7 @@ enum DwarfExpression {
     ///
     /// - Signal safety: safe. At most `maximumSteps` operations; dereferences are guarded reads.
     @_noAllocation @_noLocks
-    static func evaluate(address: UInt, length: UInt32, registers: RegisterFile, initial: UInt64?,
+    static func evaluate(address: UInt, length: UInt32, registers: UnwindRegisters, initial: UInt64?,
                          image: UnsafePointer<ImageRecord>?) -> UInt64? {
         var stack: Stack = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         return withUnsafeMutableBytes(of: &stack) { raw in
@@ -31,7 +31,7 @@ enum DwarfExpression {
     ///
     /// - Signal safety: safe. See `evaluate`.
     @_noAllocation @_noLocks
-    static func run(address: UInt, length: UInt32, registers: RegisterFile, initial: UInt64?,
+    static func run(address: UInt, length: UInt32, registers: UnwindRegisters, initial: UInt64?,
                     image: UnsafePointer<ImageRecord>?, stack: UnsafeMutablePointer<UInt64>) -> UInt64? {
         let capacity = 16
         var depth = 0

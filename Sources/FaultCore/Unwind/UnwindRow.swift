@@ -104,7 +104,7 @@ struct UnwindRow {
 }
 
 /// The values of the 17 tracked registers of one frame, and which of them are known.
-struct RegisterFile {
+struct UnwindRegisters {
     /// Register values by DWARF number.
     var values: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
                  UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)

@@ -27,7 +27,7 @@ extension Unwinder {
     ///
     /// - Signal safety: safe. One guarded read of the 23 saved general registers.
     @_noAllocation @_noLocks
-    static func restoreSignalContext(_ registers: inout RegisterFile) -> Bool {
+    static func restoreSignalContext(_ registers: inout UnwindRegisters) -> Bool {
         if !registers.isValid(DwarfRegister.rsp) { return false }
         let context = UInt(registers.value(DwarfRegister.rsp))
         return loadMachineContext(at: context, into: &registers)
@@ -38,7 +38,7 @@ extension Unwinder {
     ///
     /// - Signal safety: safe. One guarded read.
     @_noAllocation @_noLocks
-    static func loadMachineContext(at context: UInt, into registers: inout RegisterFile) -> Bool {
+    static func loadMachineContext(at context: UInt, into registers: inout UnwindRegisters) -> Bool {
         var gregs: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
                     UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         let ok = withUnsafeMutableBytes(of: &gregs) { raw in
@@ -71,7 +71,7 @@ extension Unwinder {
     ///
     /// - Signal safety: safe. One guarded read and an image lookup.
     @_noAllocation @_noLocks
-    static func stepThroughLeaf(_ registers: inout RegisterFile, image: inout ImageRecord) -> UnwindStep? {
+    static func stepThroughLeaf(_ registers: inout UnwindRegisters, image: inout ImageRecord) -> UnwindStep? {
         if !registers.isValid(DwarfRegister.rsp) { return nil }
         let stackPointer = UInt(registers.value(DwarfRegister.rsp))
         guard let candidate = UnwindMemory.readWord(at: stackPointer), candidate > 1 else { return nil }
@@ -88,7 +88,7 @@ extension Unwinder {
     ///
     /// - Signal safety: safe. Two guarded reads.
     @_noAllocation @_noLocks
-    static func stepWithFramePointer(_ registers: inout RegisterFile) -> UnwindStep {
+    static func stepWithFramePointer(_ registers: inout UnwindRegisters) -> UnwindStep {
         if !registers.isValid(DwarfRegister.rbp) { return UnwindStep(stop: .noUnwindInfo) }
         let framePointer = registers.value(DwarfRegister.rbp)
         if framePointer == 0 || framePointer & 7 != 0 || framePointer > UInt64.max &- 16 {

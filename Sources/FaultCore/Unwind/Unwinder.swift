@@ -48,7 +48,7 @@ package enum Unwinder {
         guard let output = frames.baseAddress, frames.count > 0 else {
             return UnwindResult(count: 0, truncated: true, stopReason: .bufferFull)
         }
-        var state = RegisterFile(copying: registers)
+        var state = UnwindRegisters(copying: registers)
         var flags = StackFrameFlags(rawValue: 0)
         var image = ImageRecord()
         var count = 0
@@ -85,7 +85,7 @@ package enum Unwinder {
     ///
     /// - Signal safety: safe. Bounded lookups and guarded reads.
     @_noAllocation @_noLocks
-    static func stepToCaller(_ registers: inout RegisterFile, flags: StackFrameFlags, isFirstFrame: Bool,
+    static func stepToCaller(_ registers: inout UnwindRegisters, flags: StackFrameFlags, isFirstFrame: Bool,
                              image: inout ImageRecord) -> UnwindStep {
         let pc = UInt(registers.value(DwarfRegister.rip))
         let lookupPC = flags.contains(.returnAddress) && pc > 0 ? pc &- 1 : pc
@@ -116,7 +116,7 @@ package enum Unwinder {
     ///
     /// - Signal safety: safe. Bounded FDE search, CFA program and expression evaluation; guarded reads.
     @_noAllocation @_noLocks
-    static func stepWithCFI(_ registers: inout RegisterFile, lookupPC: UInt,
+    static func stepWithCFI(_ registers: inout UnwindRegisters, lookupPC: UInt,
                             image: UnsafePointer<ImageRecord>) -> UnwindStep {
         guard let fde = FDELookup.find(pc: lookupPC, image: image),
               let row = CFAProgram.row(for: lookupPC, fde: fde, image: image) else {
