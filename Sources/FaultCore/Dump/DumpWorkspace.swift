@@ -1,5 +1,6 @@
 // Memory for dumps, allocated before any signal arrives and borrowed by each dump.
 
+import FaultSymbols
 import Synchronization
 
 /// Everything one dump needs: output buffer, frame buffer and symbol scratch space.
@@ -12,6 +13,11 @@ package struct DumpWorkspace {
     package var name: UnsafeMutableRawBufferPointer
     /// Scratch space for paths (thread-name files, source paths).
     package var text: UnsafeMutableRawBufferPointer
+    /// Source frames of one address (inlined callees first).
+    package var sourceFrames: UnsafeMutableBufferPointer<SourceFrame>
+
+    /// Most source frames (an address and the calls inlined into it) printed for one address.
+    package static var maximumSourceFrames: Int { @_noAllocation @_noLocks get { 16 } }
 
     /// Most frames printed per thread, as in Python's faulthandler.
     package static var maximumFrames: Int { @_noAllocation @_noLocks get { 100 } }
@@ -22,7 +28,12 @@ package struct DumpWorkspace {
             frames: .allocate(capacity: maximumFrames + 1),
             output: .allocate(byteCount: 4096, alignment: 16),
             name: .allocate(byteCount: 4096, alignment: 16),
-            text: .allocate(byteCount: 4096, alignment: 16))
+            text: .allocate(byteCount: 4096, alignment: 16),
+            sourceFrames: {
+                let frames = UnsafeMutableBufferPointer<SourceFrame>.allocate(capacity: maximumSourceFrames)
+                frames.initialize(repeating: SourceFrame())
+                return frames
+            }())
     }
 }
 

@@ -25,6 +25,9 @@ package enum FrameSymbolizer {
             writer.write("\n")
             return
         }
+        if writeSourceFrames(record: &record, lookupPC: lookupPC, workspace: workspace, writer: &writer) {
+            return
+        }
         writer.write("  File \"")
         writeImageName(&record, workspace: workspace, writer: &writer)
         writer.write("\"")
@@ -39,6 +42,72 @@ package enum FrameSymbolizer {
             writer.writeHex(UInt64(pc &- record.loadBias))
         }
         writer.write("\n")
+    }
+
+    /// Writes `File "<path>", line N in <function>` lines for the address: first the calls the compiler
+    /// inlined there (marked ` [inlined]`), innermost first, then the function that contains them. Returns
+    /// false (writing nothing) when there is no line information for the address.
+    ///
+    /// - Signal safety: safe. Lookups in prepared line tables; no allocation.
+    @_noAllocation @_noLocks
+    static func writeSourceFrames(
+        record: inout ImageRecord, lookupPC: UInt, workspace: UnsafeMutablePointer<DumpWorkspace>,
+        writer: inout SignalSafeWriter
+    ) -> Bool {
+        let count = lookupSource(record: &record, pc: lookupPC, into: workspace.pointee.sourceFrames)
+        guard count > 0 else { return false }
+        let frames = workspace.pointee.sourceFrames
+        var index = 0
+        while index < count {
+            let frame = frames[index]
+            writer.write("  File \"")
+            if frame.file.count > 0 { writer.writeEscaped(frame.file) } else { writer.write("???") }
+            writer.write("\"")
+            if frame.line > 0 {
+                writer.write(", line ")
+                writer.writeDecimal(UInt64(frame.line))
+            }
+            writer.write(" in ")
+            if frame.function.count > 0 {
+                NameDemangling.writeName(frame.function, workspace: workspace, writer: &writer)
+            } else {
+                writer.write("???")
+            }
+            if frame.isInlined { writer.write(" [inlined]") }
+            writer.write("\n")
+            index += 1
+        }
+        return true
+    }
+
+    /// The source frames for `pc` (already adjusted for return addresses) in a prepared image.
+    ///
+    /// - Signal safety: safe. Binary searches over published tables.
+    @_noAllocation @_noLocks
+    static func lookupSource(record: inout ImageRecord, pc: UInt, into frames: UnsafeMutableBufferPointer<SourceFrame>) -> Int {
+        guard let map = SymbolSlots.current else { return 0 }
+        let slot = map.pointee.slot(forImageStartingAt: record.startAddress)
+        guard slot >= 0 else { return 0 }
+        return _unsafePerformance { SymbolRegistry.lookupSource(image: slot, pc: pc, into: frames) }
+    }
+
+    /// The reason a Swift runtime trap at `pc` failed, from the inlined pseudo-frame the compiler records
+    /// ("Swift runtime failure: arithmetic overflow"), or an empty buffer.
+    ///
+    /// - Signal safety: safe. Lookups in prepared line tables.
+    @_noAllocation @_noLocks
+    package static func runtimeFailureReason(pc: UInt, workspace: UnsafeMutablePointer<DumpWorkspace>) -> UnsafeRawBufferPointer {
+        let empty = UnsafeRawBufferPointer(start: nil, count: 0)
+        var record = ImageRecord()
+        guard ImageTable.findImage(containing: pc, into: &record) else { return empty }
+        let count = lookupSource(record: &record, pc: pc, into: workspace.pointee.sourceFrames)
+        var index = 0
+        while index < count {
+            let name = workspace.pointee.sourceFrames[index].function
+            if hasPrefix(name, "Swift runtime failure: ") { return name }
+            index += 1
+        }
+        return empty
     }
 
     /// True when the frame belongs to this library (skipped at the top of on-demand dumps): its symbol is a

@@ -105,8 +105,8 @@ package enum SymbolSlots {
         }
         map.initialize(to: SymbolSlotMap(count: images.count, starts: starts, slots: slots))
         publishedSlotMap = map  // the previous map is intentionally leaked: a handler may be reading it
-        if executableSlot >= 0 { SymbolRegistry.prepare(image: executableSlot) }
-        startBackgroundPreparation()
+        if executableSlot >= 0 { SymbolRegistry.prepare(image: executableSlot, lines: false) }
+        startBackgroundPreparation(executableSlot: executableSlot)
     }
 
     /// Waits (outside a handler) until every registered image is prepared. Used by on-demand dumps so their
@@ -114,7 +114,6 @@ package enum SymbolSlots {
     ///
     /// - Signal safety: unsafe. Call outside signal handlers only.
     package static func prepareAllNow() {
-        SymbolRegistry.prepareAll()
         waitForPreparation(timeoutNanoseconds: 30_000_000_000)
     }
 
@@ -124,23 +123,32 @@ package enum SymbolSlots {
         return String(cString: resolved)
     }
 
-    private static func startBackgroundPreparation() {
+    /// Starts a thread that prepares, in order: the symbols of every image; the main executable's line
+    /// table; then the line tables of the other images. Dumps wait (bounded) only for the first two, which
+    /// is what a dump of the program's own code needs; a library's lines appear once they are ready.
+    private static func startBackgroundPreparation(executableSlot: Int) {
         guard let pending = pendingPreparations else { return }
         pending.pointee.add(1, ordering: .acquiringAndReleasing)
         var thread = pthread_t()
-        let result = pthread_create(&thread, nil, { _ in
+        let context = UnsafeMutableRawPointer(bitPattern: executableSlot + 1)
+        let result = pthread_create(&thread, nil, { context in
             preparingThreadStorage?.pointee.store(Int(SafeLibc.gettid()), ordering: .releasing)
             defer { preparingThreadStorage?.pointee.store(0, ordering: .releasing) }
-            SymbolRegistry.prepareAll()
-            SymbolSlots.finishBackgroundPreparation()
+            SymbolSlots.prepareInBackground(executableSlot: Int(bitPattern: context) - 1)
             return nil
-        }, nil)
+        }, context)
         if result == 0 {
             pthread_detach(thread)
         } else {
-            SymbolRegistry.prepareAll()
-            finishBackgroundPreparation()
+            prepareInBackground(executableSlot: executableSlot)
         }
+    }
+
+    fileprivate static func prepareInBackground(executableSlot: Int) {
+        SymbolRegistry.prepareAll(lines: false)
+        if executableSlot >= 0 { SymbolRegistry.prepareLines(image: executableSlot) }
+        finishBackgroundPreparation()
+        for slot in 0..<SymbolRegistry.registeredCount { SymbolRegistry.prepareLines(image: slot) }
     }
 
     fileprivate static func finishBackgroundPreparation() {

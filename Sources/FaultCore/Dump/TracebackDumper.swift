@@ -34,12 +34,14 @@ package enum TracebackDumper {
         var registers = RegisterFile()
         if let context { registers = RegisterFile(context: context) }
         let cause = makeCause(signal: signal, info: info, registers: registers)
-        SignalDescription.writeCause(cause, runtimeFailure: UnsafeRawBufferPointer(start: nil, count: 0), to: &writer)
-        writer.write("\n\n")
-        writer.flush()
         // A crash right after enable() may arrive while symbols are still being prepared on the background
         // thread: give it a bounded moment to finish.
         SymbolSlots.waitForPreparation(timeoutNanoseconds: 2_000_000_000)
+        let reason = cause.isSwiftTrap
+            ? FrameSymbolizer.runtimeFailureReason(pc: UInt(cause.pc), workspace: workspace)
+            : UnsafeRawBufferPointer(start: nil, count: 0)
+        SignalDescription.writeCause(cause, runtimeFailure: reason, to: &writer)
+        writer.write("\n\n")
         writeThread(
             style: allThreads ? .current : .stackOnly, tid: SafeLibc.gettid(), pthread: SafeLibc.pthreadSelf(),
             registers: registers, skipOwnFrames: false, workspace: workspace, writer: &writer)

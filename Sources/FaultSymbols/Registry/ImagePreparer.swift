@@ -38,4 +38,16 @@ package enum ImagePreparer {
         let dwarfImage = hasLines ? image : (debugImage ?? DebugFileLocator.debugFile(for: image, path: path))
         return PreparedImage(symbols: symbols, lines: dwarfImage.flatMap(DWARFIndexBuilder.build(image:)))
     }
+
+    /// Builds only the file:line index of `path` (the second preparation phase), from the image or its
+    /// separate debug file. Nil when neither has line information or the file does not match `buildID`.
+    ///
+    /// - Signal safety: unsafe. Call outside signal handlers only.
+    package static func prepareLines(path: String, buildID: [UInt8]?) -> DWARFLineIndex? {
+        guard let file = try? MappedFile(path: path), let image = try? ELFImage(bytes: file.bytes) else { return nil }
+        if let buildID, let fileID = image.buildID, fileID != buildID { return nil }
+        let hasLines = image.section(named: ".debug_line") != nil || image.section(named: ".zdebug_line") != nil
+        let dwarfImage = hasLines ? image : DebugFileLocator.debugFile(for: image, path: path)
+        return dwarfImage.flatMap(DWARFIndexBuilder.build(image:))
+    }
 }

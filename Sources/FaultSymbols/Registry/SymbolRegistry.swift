@@ -51,6 +51,10 @@ nonisolated(unsafe) var registryStates: UnsafeMutablePointer<Atomic<Int>>? = nil
 nonisolated(unsafe) var registryImages: UnsafeMutablePointer<PreparedImage?>? = nil
 /// Load bias per slot (written before the slot becomes `registered`).
 nonisolated(unsafe) var registryBiases: UnsafeMutablePointer<UInt>? = nil
+/// Line-table states per slot (a second phase after symbols: `ImageState.registered` until claimed).
+nonisolated(unsafe) var registryLineStates: UnsafeMutablePointer<Atomic<Int>>? = nil
+/// Line indexes prepared in the second phase; valid only when the slot's line state is `ready`.
+nonisolated(unsafe) var registryLineIndexes: UnsafeMutablePointer<DWARFLineIndex?>? = nil
 
 /// The symbol registry: prepare images outside signal context, look them up inside it.
 package enum SymbolRegistry {
@@ -83,6 +87,14 @@ package enum SymbolRegistry {
                 prepared.initialize(repeating: nil, count: capacity)
                 let biases = UnsafeMutablePointer<UInt>.allocate(capacity: capacity)
                 biases.initialize(repeating: 0, count: capacity)
+                let lineStates = UnsafeMutablePointer<Atomic<Int>>.allocate(capacity: capacity)
+                for index in 0..<capacity {
+                    (lineStates + index).initialize(to: Atomic(ImageState.registered.rawValue))
+                }
+                let lineIndexes = UnsafeMutablePointer<DWARFLineIndex?>.allocate(capacity: capacity)
+                lineIndexes.initialize(repeating: nil, count: capacity)
+                registryLineStates = lineStates
+                registryLineIndexes = lineIndexes
                 registryImages = prepared
                 registryBiases = biases
                 registryStates = states
@@ -123,6 +135,34 @@ package enum SymbolRegistry {
         let count = registrations.withLock { $0.count }
         for index in 0..<count { prepare(image: index, lines: lines) }
     }
+
+    /// Second phase for a slot prepared with `lines: false`: builds its file:line index and publishes it, if
+    /// nobody has yet. Symbols stay usable meanwhile; the handler uses line information once it is ready.
+    ///
+    /// - Signal safety: unsafe. Call outside signal handlers only.
+    @discardableResult
+    package static func prepareLines(image: Int) -> ImageState {
+        guard let lineStates = registryLineStates, image >= 0, image < capacity else { return .empty }
+        if state(image: image) == .registered { prepare(image: image, lines: false) }
+        guard let slot = prepared(image: image), let prepared = slot.pointee else { return .failed }
+        if prepared.lines != nil { return .ready }
+        let claimed = lineStates[image].compareExchange(
+            expected: ImageState.registered.rawValue, desired: ImageState.preparing.rawValue,
+            ordering: .acquiringAndReleasing
+        ).exchanged
+        if !claimed { return ImageState(rawValue: lineStates[image].load(ordering: .acquiring)) ?? .empty }
+        let descriptor = registrations.withLock { $0[image] }
+        let index = ImagePreparer.prepareLines(path: descriptor.path, buildID: descriptor.buildID)
+        if let index { registryLineIndexes![image] = index }
+        let result: ImageState = index == nil ? .failed : .ready
+        lineStates[image].store(result.rawValue, ordering: .releasing)
+        return result
+    }
+
+    /// The number of registered slots.
+    ///
+    /// - Signal safety: unsafe. Takes the registration lock.
+    package static var registeredCount: Int { registrations.withLock { $0.count } }
 
     /// The state of slot `image`.
     ///
@@ -166,8 +206,13 @@ package enum SymbolRegistry {
         -> Int
     {
         guard let slot = prepared(image: image), let biases = registryBiases, pc >= biases[image],
-            let prepared = slot.pointee
+            var prepared = slot.pointee
         else { return 0 }
+        if prepared.lines == nil, let lineStates = registryLineStates, let lineIndexes = registryLineIndexes,
+            lineStates[image].load(ordering: .acquiring) == ImageState.ready.rawValue
+        {
+            prepared.lines = lineIndexes[image]
+        }
         return prepared.lookupSource(address: pc &- biases[image], into: frames)
     }
 }
