@@ -57,11 +57,19 @@ package enum FrameSymbolizer {
         let count = lookupSource(record: &record, pc: lookupPC, into: workspace.pointee.sourceFrames)
         guard count > 0 else { return false }
         let frames = workspace.pointee.sourceFrames
+        // Code without a line (thunks, compiler-generated helpers) is better described by symbol and offset.
+        if count == 1 && frames[0].line == 0 { return false }
         var index = 0
         while index < count {
             let frame = frames[index]
             writer.write("  File \"")
-            if frame.file.count > 0 { writer.writeEscaped(frame.file) } else { writer.write("???") }
+            if hasSuffix(frame.file, "<compiler-generated>") {
+                writer.write("<compiler-generated>")
+            } else if frame.file.count > 0 {
+                writer.writeEscaped(frame.file)
+            } else {
+                writer.write("???")
+            }
             writer.write("\"")
             if frame.line > 0 {
                 writer.write(", line ")
@@ -162,6 +170,20 @@ package enum FrameSymbolizer {
         var start = length
         while start > 0 && buffer[start - 1] != 0x2F { start -= 1 }  // after the last "/"
         writer.writeEscaped(UnsafeRawBufferPointer(start: buffer.baseAddress! + start, count: length - start))
+    }
+
+    /// - Signal safety: safe. Byte comparisons.
+    @_noAllocation @_noLocks
+    static func hasSuffix(_ bytes: UnsafeRawBufferPointer, _ suffix: StaticString) -> Bool {
+        let count = suffix.utf8CodeUnitCount
+        guard bytes.count >= count else { return false }
+        let start = bytes.count - count
+        var index = 0
+        while index < count {
+            if bytes[start + index] != suffix.utf8Start[index] { return false }
+            index += 1
+        }
+        return true
     }
 
     /// - Signal safety: safe. Byte comparisons.

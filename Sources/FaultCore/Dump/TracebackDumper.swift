@@ -106,7 +106,13 @@ package enum TracebackDumper {
         let count = result.count
         var index = 0
         if skipOwnFrames {
-            while index < count - 1 && FrameSymbolizer.isOwnFrame(frames[index], workspace: workspace) { index += 1 }
+            // Start after the last frame of this library among the top ones (the stdlib's specialised helpers,
+            // such as `withUnsafeMutablePointer`, sit between our frames and are skipped with them).
+            var scan = 0
+            while scan < count - 1 && scan < 24 {
+                if FrameSymbolizer.isOwnFrame(frames[scan], workspace: workspace) { index = scan + 1 }
+                scan += 1
+            }
         }
         var printed = 0
         while index < count {
