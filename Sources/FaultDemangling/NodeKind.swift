@@ -93,7 +93,7 @@ enum NodeKind {
     case vTableAttribute, vTableThunk, weak, willSet, objectiveCProtocolSymbolicReference
     case opaqueTypeDescriptorSymbolicReference, extendedExistentialTypeShape, symbolicExtendedExistentialType
     case uniqueExtendedExistentialTypeShapeSymbolicReference, nonUniqueExtendedExistentialTypeShapeSymbolicReference
-    case accessorFunctionReference
+    case accessorFunctionReference, silThunkHopToMainActorIfNeeded
 
     /// True for nodes that can be the context of another entity (DemangleNodes.def `CONTEXT_NODE`).
     var isContext: Bool {
@@ -182,7 +182,7 @@ enum NodeKind {
              .distributedAccessor, .dynamicallyReplaceableFunctionImpl, .dynamicallyReplaceableFunctionKey,
              .dynamicallyReplaceableFunctionVar, .asyncFunctionPointer, .asyncAwaitResumePartialFunction,
              .asyncSuspendResumePartialFunction, .accessibleFunctionRecord, .backDeploymentThunk,
-             .backDeploymentFallback, .hasSymbolQuery, .coroFunctionPointer, .defaultOverride:
+             .backDeploymentFallback, .hasSymbolQuery, .coroFunctionPointer, .defaultOverride, .droppedArgument:
             return true
         default:
             return false

@@ -300,8 +300,11 @@ extension Parser {
             default: return 0
             }
             let sig = pop(.dependentGenericSignature)
-            if sig != 0 { return with(kind, pop(.type), sig) }
-            return with(kind, pop(.type))
+            let node = sig != 0 ? with(kind, pop(.type), sig) : with(kind, pop(.type))
+            if kind == .outlinedEnumTagStore || kind == .outlinedEnumProjectDataForLoad {
+                return addChild(node, demangleIndexAsNode())
+            }
+            return node
         case "Z", "z":
             let declList = create(.globalVariableOnceDeclList)
             let base = scratchTop

@@ -306,6 +306,14 @@ extension Parser {
             anon = addChild(anon, types)
             return anon
         case "e": return type(create(.errorType))
+        case "G", "g":
+            let ty = pop(.type)
+            if ty == 0 { return 0 }
+            if special == UInt8(ascii: "G") {
+                let sig = pop(.dependentGenericSignature)
+                if sig != 0 { return with(.extendedExistentialTypeShape, sig, ty) }
+            }
+            return with(.extendedExistentialTypeShape, ty)
         case "S":
             switch Unicode.Scalar(next()) {
             case "q": return type(with(.sugaredOptional, pop(.type)))

@@ -24,7 +24,9 @@ extension Parser {
         case "x": return create(.dynamicallyReplaceableFunctionKey)
         case "I": return create(.dynamicallyReplaceableFunctionImpl)
         case "u": return create(.asyncFunctionPointer)
-        case "t": return create(.defaultOverride)
+        case "t":
+            pushBack()
+            return demangleGenericSpecializationWithDroppedArguments()
         case "Y", "Q":
             let discriminator = demangleIndexAsNode()
             return with(c == UInt8(ascii: "Q") ? .asyncAwaitResumePartialFunction : .asyncSuspendResumePartialFunction,
@@ -71,7 +73,14 @@ extension Parser {
             return addChild(spec, param)
         case "f": return demangleFunctionSpecialization()
         case "K", "k":
-            let kind: NodeKind = c == UInt8(ascii: "K") ? .keyPathGetterThunkHelper : .keyPathSetterThunkHelper
+            var kind: NodeKind = c == UInt8(ascii: "K") ? .keyPathGetterThunkHelper : .keyPathSetterThunkHelper
+            if peek() == UInt8(ascii: "m") && pos + 1 < inputCount && input[pos + 1] == UInt8(ascii: "u") {
+                pos += 2
+                kind = .keyPathUnappliedMethodThunkHelper
+            } else if peek() == UInt8(ascii: "M") && pos + 1 < inputCount && input[pos + 1] == UInt8(ascii: "A") {
+                pos += 2
+                kind = .keyPathAppliedMethodThunkHelper
+            }
             let isSerialized = nextIf("q")
             let base = scratchTop
             var node = pop()
@@ -162,6 +171,7 @@ extension Parser {
         case "v":
             let i = demangleIndex()
             if i < 0 { return 0 }
+            if nextIf("r") { return create(.outlinedReadOnlyObject, index: UInt64(i)) }
             return create(.outlinedVariable, index: UInt64(i))
         case "e":
             let start = pos
@@ -178,11 +188,14 @@ extension Parser {
             case "b": return create(.backDeploymentThunk)
             case "B": return create(.backDeploymentFallback)
             case "S": return create(.hasSymbolQuery)
+            case "c": return create(.coroFunctionPointer)
+            case "d": return create(.defaultOverride)
             default: return 0
             }
         case "T":
             switch Unicode.Scalar(next()) {
             case "I": return with(.silThunkIdentity, pop(where: .entity))
+            case "H": return with(.silThunkHopToMainActorIfNeeded, pop(where: .entity))
             default: return 0
             }
         case "J":
@@ -211,7 +224,7 @@ extension Parser {
     mutating func demangleBridgedMethodParams() -> Bool {
         if nextIf("_") { return false }
         switch Unicode.Scalar(next()) {
-        case "p", "a", "m": break
+        case "o", "p", "a", "m": break
         default: return false
         }
         while !nextIf("_") {
@@ -228,9 +241,9 @@ extension Parser {
     /// - Signal safety: safe. Arena writes.
     @_noAllocation @_noLocks
     mutating func demangleSpecAttributes(_ kind: NodeKind) -> NodeID {
-        _ = nextIf("m")
         let isSerialized = nextIf("q")
         let asyncRemoved = nextIf("a")
+        _ = nextIf("r")  // representation changed
         let passID = Int(next()) - 48
         guard passID >= 0, passID <= 9 else { return 0 }
         let spec = create(kind)
@@ -257,6 +270,45 @@ extension Parser {
         return spec
     }
 
+    /// `Tt...`: a generic specialization with dropped arguments (`t`, `tN`, ...).
+    ///
+    /// - Signal safety: safe. Bounded by the input length.
+    @_noAllocation @_noLocks
+    mutating func demangleGenericSpecializationWithDroppedArguments() -> NodeID {
+        let droppedBase = scratchTop
+        while nextIf("t") {
+            let n = demangleNatural()
+            guard scratchTop < ws.scratchCapacity else { return 0 }
+            ws.scratch[scratchTop] = create(.droppedArgument, index: n >= 0 ? UInt64(n + 1) : 0)
+            scratchTop += 1
+        }
+        let kind: NodeKind
+        switch Unicode.Scalar(next()) {
+        case "g": kind = .genericSpecialization
+        case "G": kind = .genericSpecializationNotReAbstracted
+        case "B": kind = .genericSpecializationInResilienceDomain
+        default:
+            scratchTop = droppedBase
+            return 0
+        }
+        let spec = demangleSpecAttributes(kind)
+        var i = droppedBase
+        while i < scratchTop {
+            addChild(spec, ws.scratch[i])
+            i += 1
+        }
+        scratchTop = droppedBase
+        if spec == 0 { return 0 }
+        let list = popTypeList()
+        if list == 0 { return 0 }
+        i = 0
+        while i < count(list) {
+            appendChild(spec, with(.genericSpecializationParam, child(list, i)))
+            i += 1
+        }
+        return spec
+    }
+
     /// `Tf`: a function signature specialization.
     ///
     /// - Signal safety: safe. Bounded by the input length.
@@ -272,37 +324,42 @@ extension Parser {
         }
         if spec == 0 { return 0 }
         let num = count(spec)
-        var idx = 0
-        while idx < num {
-            let param = child(spec, num - idx - 1)
-            idx += 1
-            guard kind(param) == .functionSignatureSpecializationParam, count(param) > 0 else { continue }
-            let kindNode = child(param, 0)
-            let paramKind = index(kindNode)
-            // ConstantPropFunction 0, ConstantPropGlobal 1, ConstantPropString 4, ClosureProp 5,
-            // ConstantPropKeyPath 11 (FunctionSigSpecializationParamKind).
-            switch paramKind {
-            case 0, 1, 4, 5, 11:
-                let fixed = count(param)
-                while true {
-                    let ty = pop(.type)
-                    if ty == 0 { break }
-                    if paramKind != 5 && paramKind != 11 { return 0 }
-                    appendChild(param, ty)
+        var idx = num - 1
+        while idx >= 0 {
+            let param = child(spec, idx)
+            idx -= 1
+            guard kind(param) == .functionSignatureSpecializationParam else { continue }
+            let fixed = count(param)
+            let base = scratchTop
+            var k = fixed - 1
+            while k >= 0 {
+                let kindNode = child(param, k)
+                k -= 1
+                guard kind(kindNode) == .functionSignatureSpecializationParamKind else { continue }
+                // Kinds: 0 function, 1 global, 4 string, 5 closure, 11 key path, 13 escaping closure, 14 struct.
+                switch index(kindNode) {
+                case 5, 13:
+                    while true {
+                        let ty = pop(.type)
+                        if ty == 0 { break }
+                        guard pushScratch(ty) else { return 0 }
+                    }
+                case 11:
+                    guard pushScratch(pop(.type)), pushScratch(pop(.type)) else { return 0 }
+                case 14:
+                    guard pushScratch(pop(.type)) else { return 0 }
+                    continue
+                case 0, 1, 4:
+                    break
+                default:
+                    continue
                 }
-                let name = pop(.identifier)
-                if name == 0 { return 0 }
-                let n = ws.nodes[Int(name)]
-                var start = Int(n.textStart)
-                var length = Int(n.textLength)
-                if paramKind == 4 && length > 0 && ws.text[start] == UInt8(ascii: "_") {
-                    start += 1
-                    length -= 1
-                }
-                appendChild(param, create(.functionSignatureSpecializationParamPayload, poolText: start, length: length))
-                reverseChildren(param, from: fixed)
-            default:
-                break
+                guard pushScratch(pop(.identifier)) else { return 0 }
+            }
+            // Insert the popped arguments (in mangling order) after the fixed children.
+            while scratchTop > base {
+                scratchTop -= 1
+                appendChild(param, ws.scratch[scratchTop])
             }
         }
         return spec
@@ -317,26 +374,37 @@ extension Parser {
         switch Unicode.Scalar(next()) {
         case "n": return param
         case "c": return addChild(param, create(.functionSignatureSpecializationParamKind, index: 5))
-        case "C": return addChild(param, create(.functionSignatureSpecializationParamKind, index: 12))
+        case "E": return addChild(param, create(.functionSignatureSpecializationParamKind, index: 13))
+        case "C":
+            appendChild(param, create(.functionSignatureSpecializationParamKind, index: 12))
+            let n = demangleNatural()
+            if n < 0 { return 0 }
+            return addChild(param, create(.functionSignatureSpecializationParamPayload, index: UInt64(n)))
         case "p":
-            switch Unicode.Scalar(next()) {
-            case "f": return addChild(param, create(.functionSignatureSpecializationParamKind, index: 0))
-            case "g": return addChild(param, create(.functionSignatureSpecializationParamKind, index: 1))
-            case "i": return addFuncSpecParamNumber(param, 2)
-            case "d": return addFuncSpecParamNumber(param, 3)
-            case "s":
-                let encoding: StaticString
+            while pos < inputCount && !failed {
                 switch Unicode.Scalar(next()) {
-                case "b": encoding = "u8"
-                case "w": encoding = "u16"
-                case "c": encoding = "objc"
-                default: return 0
+                case "S": appendChild(param, create(.functionSignatureSpecializationParamKind, index: 14))
+                case "f": appendChild(param, create(.functionSignatureSpecializationParamKind, index: 0))
+                case "g": appendChild(param, create(.functionSignatureSpecializationParamKind, index: 1))
+                case "i": if addFuncSpecParamNumber(param, 2) == 0 { return 0 }
+                case "d": if addFuncSpecParamNumber(param, 3) == 0 { return 0 }
+                case "s":
+                    let encoding: StaticString
+                    switch Unicode.Scalar(next()) {
+                    case "b": encoding = "u8"
+                    case "w": encoding = "u16"
+                    case "c": encoding = "objc"
+                    default: return 0
+                    }
+                    appendChild(param, create(.functionSignatureSpecializationParamKind, index: 4))
+                    appendChild(param, create(.functionSignatureSpecializationParamPayload, encoding))
+                case "k": appendChild(param, create(.functionSignatureSpecializationParamKind, index: 11))
+                default:
+                    pushBack()
+                    return param
                 }
-                addChild(param, create(.functionSignatureSpecializationParamKind, index: 4))
-                return addChild(param, create(.functionSignatureSpecializationParamPayload, encoding))
-            case "k": return addChild(param, create(.functionSignatureSpecializationParamKind, index: 11))
-            default: return 0
             }
+            return param
         case "e":
             var value: UInt64 = 1 << 6
             if nextIf("D") { value |= 1 << 7 }
@@ -364,6 +432,17 @@ extension Parser {
         case "r": return addChild(param, create(.functionSignatureSpecializationParamKind, index: 10))
         default: return 0
         }
+    }
+
+    /// Pushes a non-zero node on the scratch stack; false for 0 or when full.
+    ///
+    /// - Signal safety: safe. Bounded write.
+    @_noAllocation @_noLocks
+    mutating func pushScratch(_ n: NodeID) -> Bool {
+        guard n != 0, scratchTop < ws.scratchCapacity else { return false }
+        ws.scratch[scratchTop] = n
+        scratchTop += 1
+        return true
     }
 
     /// A numeric constant-propagation payload.

@@ -102,6 +102,7 @@ extension Parser {
         case "t": ty = create(.builtinTypeName, "Builtin.SILToken")
         case "w": ty = create(.builtinTypeName, "Builtin.Word")
         case "P": ty = create(.builtinTypeName, "Builtin.PackIndex")
+        case "A": ty = create(.builtinTypeName, "Builtin.ImplicitActor")
         case "T": ty = create(.builtinTupleType)
         case "V":
             let element = pop(.type)

@@ -788,6 +788,22 @@ extension Printer {
         case .coroFunctionPointer: put("coro function pointer to ")
         case .defaultOverride: put("default override of ")
         case .hasSymbolQuery: put("#_hasSymbol query for ")
+        case .droppedArgument:
+            put("param")
+            putDecimal(index(n))
+            put("-removed")
+        case .extendedExistentialTypeShape:
+            // The reference printer reads the children at 1 and 2 (an off-by-one kept for identical output).
+            put("existential shape for ")
+            if count(n) == 2 {
+                _ = print(child(n, 1), depth + 1)
+                put(" ")
+                put("any ")
+                put("<null node pointer>")
+            } else {
+                put("any ")
+                put("<null node pointer>")
+            }
         case .uniquable:
             put("uniquable ")
             _ = print(child(n, 0), depth + 1)
@@ -818,6 +834,7 @@ extension Printer {
         case .asyncRemoved: return "async demotion of "
         case .curryThunk: return "curry thunk of "
         case .silThunkIdentity: return "identity thunk of "
+        case .silThunkHopToMainActorIfNeeded: return "hop to main actor thunk of "
         case .dispatchThunk: return "dispatch thunk of "
         case .methodDescriptor: return "method descriptor for "
         case .methodLookupFunction: return "method lookup function for "
