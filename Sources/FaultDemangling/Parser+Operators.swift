@@ -22,6 +22,7 @@ extension Parser {
             if pos == start { return 0 }
         }
         let top = create(.global)
+        let suffix = pop(.suffix)
         var parent = top
         while true {
             let attr = pop(where: .functionAttr)
@@ -35,6 +36,7 @@ extension Parser {
             if kind(n) == .type { appendChild(parent, child(n, 0)) } else { appendChild(parent, n) }
             i += 1
         }
+        if suffix != 0 { appendChild(top, suffix) }
         if failed || count(top) == 0 { return 0 }
         return top
     }

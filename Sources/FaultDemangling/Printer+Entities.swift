@@ -67,13 +67,15 @@ extension Printer {
                 extraIndex = -1
             }
             let before = length
-            if overwriteName.utf8CodeUnitCount > 0 {
-                put(overwriteName)
-            } else {
+            if hasName {
                 let name = child(entity, 1)
                 if name != 0 && kind(name) != .privateDeclName { _ = print(name, depth + 1) }
                 let privateName = childOfKind(entity, .privateDeclName)
                 if privateName != 0 { _ = print(privateName, depth + 1) }
+            }
+            if overwriteName.utf8CodeUnitCount > 0 {
+                if length != before { put(".") }
+                put(overwriteName)
             }
             if length != before && extraName.utf8CodeUnitCount > 0 { put(".") }
         }
