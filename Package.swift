@@ -11,6 +11,7 @@ let package = Package(
     name: "swift-faulthandler",
     products: [
         .library(name: "FaultHandling", targets: ["FaultHandling"]),
+        .library(name: "FaultDemangling", targets: ["FaultDemangling"]),
         .executable(name: "faulthandler-demo", targets: ["faulthandler-demo"]),
     ],
     targets: [
