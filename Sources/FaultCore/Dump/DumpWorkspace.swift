@@ -1,5 +1,6 @@
 // Memory for dumps, allocated before any signal arrives and borrowed by each dump.
 
+import FaultDemangling
 import FaultSymbols
 import Synchronization
 
@@ -13,6 +14,8 @@ package struct DumpWorkspace {
     package var name: UnsafeMutableRawBufferPointer
     /// Scratch space for paths (thread-name files, source paths).
     package var text: UnsafeMutableRawBufferPointer
+    /// The demangler's node arena and scratch space.
+    package var demangler: DemanglerWorkspace
     /// Source frames of one address (inlined callees first).
     package var sourceFrames: UnsafeMutableBufferPointer<SourceFrame>
 
@@ -29,6 +32,7 @@ package struct DumpWorkspace {
             output: .allocate(byteCount: 4096, alignment: 16),
             name: .allocate(byteCount: 4096, alignment: 16),
             text: .allocate(byteCount: 4096, alignment: 16),
+            demangler: DemanglerWorkspace(maximumSymbolLength: 2048),
             sourceFrames: {
                 let frames = UnsafeMutableBufferPointer<SourceFrame>.allocate(capacity: maximumSourceFrames)
                 frames.initialize(repeating: SourceFrame())

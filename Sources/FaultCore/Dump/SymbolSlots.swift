@@ -71,9 +71,8 @@ package enum SymbolSlots {
         }
     }
 
-    /// Registers every image of the current image table and publishes the address → slot map. The main
-    /// executable's symbols are prepared at once (on-demand dumps need them to skip their own frames); the rest
-    /// on a background thread.
+    /// Registers every image of the current image table and publishes the address → slot map; the tables
+    /// themselves are prepared on a background thread (main executable first), so `enable()` stays fast.
     ///
     /// - Signal safety: unsafe. Allocates and starts a thread; call outside signal handlers only.
     package static func registerImages(in table: UnsafePointer<ImageTableStorage>) {
@@ -105,7 +104,6 @@ package enum SymbolSlots {
         }
         map.initialize(to: SymbolSlotMap(count: images.count, starts: starts, slots: slots))
         publishedSlotMap = map  // the previous map is intentionally leaked: a handler may be reading it
-        if executableSlot >= 0 { SymbolRegistry.prepare(image: executableSlot, lines: false) }
         startBackgroundPreparation(executableSlot: executableSlot)
     }
 
@@ -145,6 +143,7 @@ package enum SymbolSlots {
     }
 
     fileprivate static func prepareInBackground(executableSlot: Int) {
+        if executableSlot >= 0 { SymbolRegistry.prepare(image: executableSlot, lines: false) }
         SymbolRegistry.prepareAll(lines: false)
         if executableSlot >= 0 { SymbolRegistry.prepareLines(image: executableSlot) }
         finishBackgroundPreparation()

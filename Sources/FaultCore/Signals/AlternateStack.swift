@@ -8,8 +8,15 @@ import Glibc
 /// Installs alternate signal stacks for threads.
 package enum AlternateStack {
     /// The size we give a thread's alternate stack: the dump (unwinder, symbol lookup, demangler, formatting)
-    /// runs on it, and the dynamic linker may need room too on a first lazy binding.
-    package static let size = 128 * 1024
+    /// runs on it, and the dynamic linker may need room too on a first lazy binding. Only the pages a dump
+    /// touches become resident. Unoptimised builds need much more (their frames are far larger).
+    package static var size: Int {
+        #if DEBUG
+        return 1024 * 1024
+        #else
+        return 256 * 1024
+        #endif
+    }
 
     /// Gives the calling thread an alternate signal stack of at least `size` bytes, unless it already has one
     /// that large (Swift's runtime gives the main thread only 24 KiB, which is replaced). The stack is mapped

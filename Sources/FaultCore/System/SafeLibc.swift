@@ -229,6 +229,20 @@ package enum SafeLibc {
         _unsafePerformance { cfh_capture_and_call(callback, context) }
     }
 
+    /// The number of bytes left below `stackPointer` on the alternate signal stack, when the caller is running
+    /// on one; nil otherwise.
+    ///
+    /// - Signal safety: safe. sigaltstack(2) is async-signal-safe (here it only queries).
+    @_noAllocation @_noLocks
+    package static func remainingAlternateStack(below stackPointer: UInt) -> Int? {
+        var current = stack_t()
+        let result = _unsafePerformance { sigaltstack(nil, &current) }
+        guard result == 0, current.ss_flags & Int32(SS_ONSTACK) != 0, let base = current.ss_sp else { return nil }
+        let low = UInt(bitPattern: base)
+        guard stackPointer > low, stackPointer <= low &+ UInt(current.ss_size) else { return nil }
+        return Int(stackPointer &- low)
+    }
+
     /// _exit(2): ends the process without running atexit handlers or flushing stdio.
     ///
     /// - Signal safety: safe. _exit(2) is async-signal-safe.
