@@ -64,7 +64,13 @@ package enum Unwinder {
 
             var caller = state
             let step = stepToCaller(&caller, flags: flags, isFirstFrame: count == 1, image: &image)
-            if step.isTrampoline { output[count &- 1].flags.insert(.signalTrampoline) }
+            if step.isTrampoline {
+                // The trampoline's address is where the handler "returns" to, not after a call: look it up
+                // as is (glibc's __restore_rt is preceded by padding that belongs to no symbol).
+                output[count &- 1].flags = StackFrameFlags(
+                    rawValue: (output[count &- 1].flags.rawValue & ~StackFrameFlags.returnAddress.rawValue)
+                        | StackFrameFlags.signalTrampoline.rawValue)
+            }
             if let reason = step.stop { return UnwindResult(count: count, truncated: false, stopReason: reason) }
             if caller.value(DwarfRegister.rip) == 0 || !caller.isValid(DwarfRegister.rip) {
                 return UnwindResult(count: count, truncated: false, stopReason: .endOfStack)
