@@ -51,6 +51,7 @@ package enum Unwinder {
         var state = RegisterFile(copying: registers)
         var flags = StackFrameFlags(rawValue: 0)
         var image = ImageRecord()
+        var validatedImage: UInt = 0
         var count = 0
         while true {
             let pc = UInt(state.value(DwarfRegister.rip))
@@ -63,7 +64,8 @@ package enum Unwinder {
             if pc == 0 && count > 1 { return UnwindResult(count: count, truncated: false, stopReason: .endOfStack) }
 
             var caller = state
-            let step = stepToCaller(&caller, flags: flags, isFirstFrame: count == 1, image: &image)
+            let step = stepToCaller(&caller, flags: flags, isFirstFrame: count == 1, image: &image,
+                                    validatedImage: &validatedImage)
             if step.isTrampoline {
                 // The trampoline's address is where the handler "returns" to, not after a call: look it up
                 // as is (glibc's __restore_rt is preceded by padding that belongs to no symbol).
@@ -88,14 +90,26 @@ package enum Unwinder {
     }
 
     /// Replaces `registers` (the frame at its rip, described by `flags`) with its caller's registers.
+    /// `image` is scratch space; `validatedImage` is the start of the last image whose mapping was checked.
     ///
     /// - Signal safety: safe. Bounded lookups and guarded reads.
     @_noAllocation @_noLocks
     static func stepToCaller(_ registers: inout RegisterFile, flags: StackFrameFlags, isFirstFrame: Bool,
-                             image: inout ImageRecord) -> UnwindStep {
+                             image: inout ImageRecord, validatedImage: inout UInt) -> UnwindStep {
         let pc = UInt(registers.value(DwarfRegister.rip))
         let lookupPC = flags.contains(.returnAddress) && pc > 0 ? pc &- 1 : pc
         let haveImage = withUnsafeMutablePointer(to: &image) { ImageTable.findImage(containing: lookupPC, into: $0) }
+        // A prepared image may have been unloaded (dlclose) since the last refresh: make sure its unwind
+        // header is still mapped before trusting plain loads from it; otherwise read it guarded.
+        // Checked once per image and walk (`validatedImage`); images without a header are read guarded.
+        if haveImage && image.isDirectlyReadable && image.startAddress != validatedImage {
+            var probe: UInt8 = 0
+            if image.ehFrameHeader != 0 && SafeLibc.readMemory(&probe, from: image.ehFrameHeader, count: 1) {
+                validatedImage = image.startAddress
+            } else {
+                image.isDirectlyReadable = false
+            }
+        }
 
         // A signal trampoline: the kernel's rt_sigframe with the interrupted registers sits at rsp.
         let trampoline = withUnsafePointer(to: &image) { isSignalTrampoline(at: pc, image: haveImage ? $0 : nil) }
