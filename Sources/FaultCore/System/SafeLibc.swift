@@ -123,10 +123,11 @@ package enum SafeLibc {
     /// Copies `count` bytes at `source` of this process into `destination` without faulting.
     /// Returns true only if every byte was copied.
     ///
-    /// - Signal safety: safe. process_vm_readv(2) on our own pid is a raw system call that reports unmapped
-    ///   memory as EFAULT instead of raising SIGSEGV.
-    ///   When the system call is unavailable (ENOSYS, or EPERM under seccomp) and `prepareMemoryProbe()` ran,
-    ///   it falls back to the write-to-pipe probe (`readMemoryThroughPipe`).
+    /// process_vm_readv(2) on our own pid reports unmapped memory as EFAULT instead of raising SIGSEGV. When
+    /// the system call is unavailable (ENOSYS, or EPERM under seccomp) and `prepareMemoryProbe()` ran, this
+    /// falls back to the write-to-pipe probe (`readMemoryThroughPipe`).
+    ///
+    /// - Signal safety: safe. A raw system call (or write/read on a pipe); no fault on bad addresses.
     @_noAllocation @_noLocks
     package static func readMemory(_ destination: UnsafeMutableRawPointer, from source: UInt, count: Int) -> Bool {
         guard source != 0, count >= 0, source &+ UInt(count) >= source,

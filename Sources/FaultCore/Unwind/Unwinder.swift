@@ -40,8 +40,10 @@ package enum Unwinder {
     /// increasing, or when no unwind method applies. Call `ImageTable.prepare()` beforehand (outside the
     /// handler); without a prepared table only the link_map fallback and the frame-pointer chain are used.
     ///
-    /// - Signal safety: safe. No allocation, no locks; every read of stack or unwind data is guarded or
-    ///   bounds-checked; every loop is bounded (frames by the buffer, tables by their sizes).
+    /// Every read of stack or unwind data is guarded or bounds-checked, and every loop is bounded (frames by
+    /// the buffer, tables by their sizes).
+    ///
+    /// - Signal safety: safe. No allocation, no locks, guarded reads, bounded loops.
     @_noAllocation @_noLocks
     package static func unwind(registers: UnsafePointer<UInt64>,
                                into frames: UnsafeMutableBufferPointer<StackFrame>) -> UnwindResult {
