@@ -54,6 +54,7 @@ package enum Unwinder {
         var flags = StackFrameFlags(rawValue: 0)
         var image = ImageRecord()
         var validatedImage: UInt = 0
+        var window = StackWindow()
         var count = 0
         while true {
             let pc = UInt(state.value(DwarfRegister.rip))
@@ -67,7 +68,7 @@ package enum Unwinder {
 
             var caller = state
             let step = stepToCaller(&caller, flags: flags, isFirstFrame: count == 1, image: &image,
-                                    validatedImage: &validatedImage)
+                                    validatedImage: &validatedImage, window: &window)
             if step.isTrampoline {
                 // The trampoline's address is where the handler "returns" to, not after a call: look it up
                 // as is (glibc's __restore_rt is preceded by padding that belongs to no symbol).
@@ -92,12 +93,14 @@ package enum Unwinder {
     }
 
     /// Replaces `registers` (the frame at its rip, described by `flags`) with its caller's registers.
-    /// `image` is scratch space; `validatedImage` is the start of the last image whose mapping was checked.
+    /// `image` is scratch space; `validatedImage` is the start of the last image whose mapping was checked;
+    /// `window` caches stack memory for the walk.
     ///
     /// - Signal safety: safe. Bounded lookups and guarded reads.
     @_noAllocation @_noLocks
     static func stepToCaller(_ registers: inout RegisterFile, flags: StackFrameFlags, isFirstFrame: Bool,
-                             image: inout ImageRecord, validatedImage: inout UInt) -> UnwindStep {
+                             image: inout ImageRecord, validatedImage: inout UInt,
+                             window: inout StackWindow) -> UnwindStep {
         let pc = UInt(registers.value(DwarfRegister.rip))
         let lookupPC = flags.contains(.returnAddress) && pc > 0 ? pc &- 1 : pc
         let haveImage = withUnsafeMutablePointer(to: &image) { ImageTable.findImage(containing: lookupPC, into: $0) }
@@ -121,16 +124,18 @@ package enum Unwinder {
         }
 
         if haveImage {
-            let cfi = withUnsafePointer(to: &image) { stepWithCFI(&registers, lookupPC: lookupPC, image: $0) }
+            let cfi = withUnsafePointer(to: &image) {
+                stepWithCFI(&registers, lookupPC: lookupPC, image: $0, window: &window)
+            }
             if case .malformedUnwindInfo? = cfi.stop {} else { return cfi }
             // No FDE, or one we cannot use: try the frame pointer chain below.
         }
 
         // A pc in no executable segment (a call through a bad pointer): the return address is at [rsp].
         if isFirstFrame && !(haveImage && image.isExecutable(lookupPC)) {
-            if let step = stepThroughLeaf(&registers, image: &image) { return step }
+            if let step = stepThroughLeaf(&registers, image: &image, window: &window) { return step }
         }
-        return stepWithFramePointer(&registers)
+        return stepWithFramePointer(&registers, window: &window)
     }
 
     /// One CFI step: finds the FDE for `lookupPC`, computes the row and applies it. Returns
@@ -139,7 +144,7 @@ package enum Unwinder {
     /// - Signal safety: safe. Bounded FDE search, CFA program and expression evaluation; guarded reads.
     @_noAllocation @_noLocks
     static func stepWithCFI(_ registers: inout RegisterFile, lookupPC: UInt,
-                            image: UnsafePointer<ImageRecord>) -> UnwindStep {
+                            image: UnsafePointer<ImageRecord>, window: inout StackWindow) -> UnwindStep {
         guard let fde = FDELookup.find(pc: lookupPC, image: image),
               let row = CFAProgram.row(for: lookupPC, fde: fde, image: image) else {
             return UnwindStep(stop: .malformedUnwindInfo)
@@ -172,7 +177,7 @@ package enum Unwinder {
             case RegisterRule.undefined:
                 caller.set(register, 0, valid: false)
             case RegisterRule.offset:
-                guard let value = UnwindMemory.readWord(at: UInt(cfa &+ UInt64(bitPattern: rule.value))) else {
+                guard let value = window.readWord(at: UInt(cfa &+ UInt64(bitPattern: rule.value))) else {
                     return UnwindStep(stop: .invalidRead)
                 }
                 caller.set(register, value)
@@ -190,7 +195,7 @@ package enum Unwinder {
                 if rule.kind == RegisterRule.valueExpression {
                     caller.set(register, result)
                 } else {
-                    guard let value = UnwindMemory.readWord(at: UInt(result)) else {
+                    guard let value = window.readWord(at: UInt(result)) else {
                         return UnwindStep(stop: .invalidRead)
                     }
                     caller.set(register, value)
