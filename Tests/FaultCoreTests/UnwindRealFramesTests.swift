@@ -25,6 +25,16 @@ import Testing
 nonisolated(unsafe) var comparatorBuffers: CaptureBuffers?
 nonisolated(unsafe) var comparatorCapture: PairedCapture?
 
+/// A type whose description is requested from inside libswiftCore (String(describing:) → _print_unlocked).
+struct DescribedFromTheRuntime: CustomStringConvertible {
+    let buffers: CaptureBuffers
+    nonisolated(unsafe) static var capture: PairedCapture?
+    var description: String {
+        DescribedFromTheRuntime.capture = captureAndUnwind(buffers)
+        return "described"
+    }
+}
+
 @Suite struct UnwindRealFramesTests {
     init() { ImageTable.prepare() }
 
@@ -85,6 +95,16 @@ nonisolated(unsafe) var comparatorCapture: PairedCapture?
         let matching = matchingPrefix(capture)
         #expect(matching + 1 == min(capture.frames.count, capture.reference.count), "\(describe(capture))")
         #expect(capture.allocations == 0)
+    }
+
+    @Test func unwindsThroughLibswiftCore() throws {
+        let buffers = CaptureBuffers()
+        #expect(String(describing: DescribedFromTheRuntime(buffers: buffers)) == "described")
+        let capture = try #require(DescribedFromTheRuntime.capture)
+        let paths = capture.frames.map { imagePath(containing: $0.lookupPC) ?? "?" }
+        #expect(paths.contains { $0.hasSuffix("/libswiftCore.so") }, "\(describe(capture))")
+        #expect(matchingPrefix(capture) + 1 == min(capture.frames.count, capture.reference.count), "\(describe(capture))")
+        #expect(capture.result.stopReason == .endOfStack)
     }
 
     @Test func twentyFrameUnwindTiming() {

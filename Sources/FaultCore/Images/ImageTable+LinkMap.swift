@@ -15,8 +15,7 @@ extension ImageTable {
     /// `nameAddress` is the loader's l_name (read it with `copyName`). `isDirectlyReadable` is false, so all
     /// later reads of its unwind data stay guarded. Returns false if no listed image contains `address`.
     ///
-    /// - Signal safety: safe. Only guarded reads, at most `maximumLinkMapEntries` entries and 64 program
-    ///   headers each.
+    /// - Signal safety: safe. Guarded reads only; at most `maximumLinkMapEntries` entries, 64 headers each.
     @_noAllocation @_noLocks
     package static func findUnpreparedImage(containing address: UInt, into record: UnsafeMutablePointer<ImageRecord>) -> Bool {
         let debug = recordedLoaderDebugAddress()

@@ -68,7 +68,7 @@ extension ImageTable {
     /// Collects every image and lays the table out in one allocation for the records and one for the paths.
     ///
     /// - Signal safety: unsafe. Call outside signal handlers only.
-    private static func buildTable(generation: UInt64) -> UnsafeMutablePointer<ImageTableStorage> {
+    static func buildTable(generation: UInt64) -> UnsafeMutablePointer<ImageTableStorage> {
         let collector = ImageCollector()
         collector.executablePath = executablePath()
         let context = Unmanaged.passUnretained(collector).toOpaque()

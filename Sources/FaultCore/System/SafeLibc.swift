@@ -123,10 +123,11 @@ package enum SafeLibc {
     /// Copies `count` bytes at `source` of this process into `destination` without faulting.
     /// Returns true only if every byte was copied.
     ///
-    /// - Signal safety: safe. process_vm_readv(2) on our own pid is a raw system call that reports unmapped
-    ///   memory as EFAULT instead of raising SIGSEGV.
-    ///   When the system call is unavailable (ENOSYS, or EPERM under seccomp) and `prepareMemoryProbe()` ran,
-    ///   it falls back to the write-to-pipe probe (`readMemoryThroughPipe`).
+    /// process_vm_readv(2) on our own pid reports unmapped memory as EFAULT instead of raising SIGSEGV. When
+    /// the system call is unavailable (ENOSYS, or EPERM under seccomp) and `prepareMemoryProbe()` ran, this
+    /// falls back to the write-to-pipe probe (`readMemoryThroughPipe`).
+    ///
+    /// - Signal safety: safe. A raw system call (or write/read on a pipe); no fault on bad addresses.
     @_noAllocation @_noLocks
     package static func readMemory(_ destination: UnsafeMutableRawPointer, from source: UInt, count: Int) -> Bool {
         guard source != 0, count >= 0, source &+ UInt(count) >= source,
@@ -252,6 +253,24 @@ package enum SafeLibc {
     }
 
     // MARK: Guarded memory reads without process_vm_readv, and atomics
+
+    /// Copies as many leading bytes of `[source, source + count)` as are mapped into `destination` and
+    /// returns how many (0 if the first byte is unmapped). Lets a caller read a window of stack in one system
+    /// call even when the window runs past the end of the mapping. With the pipe probe it copies at most 8.
+    ///
+    /// - Signal safety: safe. process_vm_readv(2) stops at the first unmapped byte (or the pipe probe).
+    @_noAllocation @_noLocks
+    package static func readMemoryPrefix(_ destination: UnsafeMutableRawPointer, from source: UInt, count: Int) -> Int {
+        guard source != 0, count > 0, source &+ UInt(count) >= source,
+              let pointer = UnsafeRawPointer(bitPattern: source) else { return 0 }
+        if !memoryProbeUsesPipe {
+            let result = _unsafePerformance { cfh_read_own_memory(destination, pointer, count) }
+            if result >= 0 { return result }
+            if result != -Int(ENOSYS) && result != -Int(EPERM) { return 0 }
+        }
+        let small = min(count, 8)
+        return readMemoryThroughPipe(destination, from: pointer, count: small) ? small : 0
+    }
 
     /// Reads `count` bytes at `source` by first writing them to a pipe prepared by `prepareMemoryProbe()`:
     /// write(2) reports unmapped memory as EFAULT instead of faulting. The probe writes at most 512 bytes at a

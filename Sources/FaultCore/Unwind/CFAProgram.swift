@@ -101,7 +101,7 @@ enum CFAProgram {
                     if depth >= maximumStateDepth { return false }
                     states[depth] = row
                     depth &+= 1
-                case 0x0b:  // DW_CFA_restore_state (the CFA rule is kept, like GCC and LLVM do)
+                case 0x0b:  // DW_CFA_restore_state: the whole row, CFA included (as libgcc and LLVM do)
                     if depth <= 0 { return false }
                     depth &-= 1
                     row = states[depth]

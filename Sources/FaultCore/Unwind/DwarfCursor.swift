@@ -33,15 +33,32 @@ struct DwarfCursor {
     let image: UnsafePointer<ImageRecord>?
     /// Set by the first read that failed or ran past `end`; sticky.
     var failed: Bool = false
+    /// The readable segment of a prepared image that contains the start address: reads inside it are plain
+    /// loads (empty when reads must be guarded).
+    var directStart: UInt = 0
+    /// One past the end of the direct-read window.
+    var directEnd: UInt = 0
 
     /// Creates a cursor over `[address, end)`.
     ///
-    /// - Signal safety: safe. Stores values.
+    /// - Signal safety: safe. A bounded loop over the image's segments.
     @_noAllocation @_noLocks
     init(address: UInt, end: UInt, image: UnsafePointer<ImageRecord>?) {
         self.address = address
         self.end = end
         self.image = image
+        if let image, image.pointee.isDirectlyReadable {
+            var index = 0
+            while index < image.pointee.segmentCount {
+                let segment = image.pointee.segment(at: index)
+                if segment.isReadable && segment.contains(address) {
+                    directStart = segment.start
+                    directEnd = segment.end
+                    break
+                }
+                index &+= 1
+            }
+        }
     }
 
     /// Whether every byte has been consumed (or the cursor failed).
@@ -58,6 +75,15 @@ struct DwarfCursor {
             return 0
         }
         var value: UInt64 = 0
+        if address >= directStart && address < directEnd && UInt(count) <= directEnd &- address,
+           let source = UnsafeRawPointer(bitPattern: address) {
+            // Inside the prepared segment: a plain, bounds-checked load.
+            withUnsafeMutableBytes(of: &value) { raw in
+                raw.baseAddress!.copyMemory(from: source, byteCount: count)
+            }
+            address &+= UInt(count)
+            return value
+        }
         if !UnwindMemory.read(&value, at: address, count: count, image: image) {
             failed = true
             return 0

@@ -12,8 +12,7 @@ enum FDELookup {
     /// Finds and parses the FDE of `image` that covers `pc`. Nil if the image has no .eh_frame_hdr, no FDE
     /// covers `pc`, or the data is malformed.
     ///
-    /// - Signal safety: safe. O(log n) guarded reads for the table, or a scan bounded by
-    ///   `maximumLinearEntries`.
+    /// - Signal safety: safe. O(log n) guarded reads, or a scan bounded by `maximumLinearEntries`.
     @_noAllocation @_noLocks
     static func find(pc: UInt, image: UnsafePointer<ImageRecord>) -> FrameDescriptionEntry? {
         let header = image.pointee.ehFrameHeader

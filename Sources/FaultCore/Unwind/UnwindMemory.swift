@@ -30,3 +30,44 @@ enum UnwindMemory {
         return value
     }
 }
+
+/// A small cache of stack memory for one walk: one guarded read fills up to 256 bytes, which usually covers
+/// a frame's return address and saved registers, so most frames cost one system call instead of several.
+/// Stack above the first frame's stack pointer does not change while the walk runs.
+struct StackWindow {
+    /// Address of the first cached byte.
+    var start: UInt = 0
+    /// Number of valid cached bytes.
+    var length: Int = 0
+    /// The cached bytes.
+    var words: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
+                UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
+                UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
+                UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
+
+    /// An empty window.
+    ///
+    /// - Signal safety: safe. Stores constants.
+    @_noAllocation @_noLocks
+    init() {
+        words = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+    }
+
+    /// The 64-bit word at `address`, from the window or after refilling it there; nil if unreadable.
+    ///
+    /// - Signal safety: safe. At most one guarded read.
+    @_noAllocation @_noLocks
+    mutating func readWord(at address: UInt) -> UInt64? {
+        let cached = length >= 8 && address >= start && address &- start <= UInt(length &- 8)
+        if !cached {
+            let copied = withUnsafeMutableBytes(of: &words) { raw in
+                SafeLibc.readMemoryPrefix(raw.baseAddress!, from: address, count: raw.count)
+            }
+            start = address
+            length = copied
+            if copied < 8 { return nil }
+        }
+        let offset = Int(address &- start)
+        return withUnsafeBytes(of: words) { $0.loadUnaligned(fromByteOffset: offset, as: UInt64.self) }
+    }
+}

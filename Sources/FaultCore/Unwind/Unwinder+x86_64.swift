@@ -71,10 +71,11 @@ extension Unwinder {
     ///
     /// - Signal safety: safe. One guarded read and an image lookup.
     @_noAllocation @_noLocks
-    static func stepThroughLeaf(_ registers: inout UnwindRegisters, image: inout ImageRecord) -> UnwindStep? {
+    static func stepThroughLeaf(_ registers: inout UnwindRegisters, image: inout ImageRecord,
+                                window: inout StackWindow) -> UnwindStep? {
         if !registers.isValid(DwarfRegister.rsp) { return nil }
         let stackPointer = UInt(registers.value(DwarfRegister.rsp))
-        guard let candidate = UnwindMemory.readWord(at: stackPointer), candidate > 1 else { return nil }
+        guard let candidate = window.readWord(at: stackPointer), candidate > 1 else { return nil }
         let callSite = UInt(candidate) &- 1
         let known = withUnsafeMutablePointer(to: &image) { ImageTable.findImage(containing: callSite, into: $0) }
         if !known || !image.isExecutable(callSite) { return nil }
@@ -88,7 +89,7 @@ extension Unwinder {
     ///
     /// - Signal safety: safe. Two guarded reads.
     @_noAllocation @_noLocks
-    static func stepWithFramePointer(_ registers: inout UnwindRegisters) -> UnwindStep {
+    static func stepWithFramePointer(_ registers: inout UnwindRegisters, window: inout StackWindow) -> UnwindStep {
         if !registers.isValid(DwarfRegister.rbp) { return UnwindStep(stop: .noUnwindInfo) }
         let framePointer = registers.value(DwarfRegister.rbp)
         if framePointer == 0 || framePointer & 7 != 0 || framePointer > UInt64.max &- 16 {
@@ -97,8 +98,8 @@ extension Unwinder {
         if registers.isValid(DwarfRegister.rsp) && framePointer < registers.value(DwarfRegister.rsp) {
             return UnwindStep(stop: .noUnwindInfo)
         }
-        guard let savedFramePointer = UnwindMemory.readWord(at: UInt(framePointer)),
-              let returnAddress = UnwindMemory.readWord(at: UInt(framePointer &+ 8)) else {
+        guard let savedFramePointer = window.readWord(at: UInt(framePointer)),
+              let returnAddress = window.readWord(at: UInt(framePointer &+ 8)) else {
             return UnwindStep(stop: .invalidRead)
         }
         registers.set(DwarfRegister.rbp, savedFramePointer)

@@ -40,8 +40,10 @@ package enum Unwinder {
     /// increasing, or when no unwind method applies. Call `ImageTable.prepare()` beforehand (outside the
     /// handler); without a prepared table only the link_map fallback and the frame-pointer chain are used.
     ///
-    /// - Signal safety: safe. No allocation, no locks; every read of stack or unwind data is guarded or
-    ///   bounds-checked; every loop is bounded (frames by the buffer, tables by their sizes).
+    /// Every read of stack or unwind data is guarded or bounds-checked, and every loop is bounded (frames by
+    /// the buffer, tables by their sizes).
+    ///
+    /// - Signal safety: safe. No allocation, no locks, guarded reads, bounded loops.
     @_noAllocation @_noLocks
     package static func unwind(registers: UnsafePointer<UInt64>,
                                into frames: UnsafeMutableBufferPointer<StackFrame>) -> UnwindResult {
@@ -51,6 +53,8 @@ package enum Unwinder {
         var state = UnwindRegisters(copying: registers)
         var flags = StackFrameFlags(rawValue: 0)
         var image = ImageRecord()
+        var validatedImage: UInt = 0
+        var window = StackWindow()
         var count = 0
         while true {
             let pc = UInt(state.value(DwarfRegister.rip))
@@ -63,8 +67,15 @@ package enum Unwinder {
             if pc == 0 && count > 1 { return UnwindResult(count: count, truncated: false, stopReason: .endOfStack) }
 
             var caller = state
-            let step = stepToCaller(&caller, flags: flags, isFirstFrame: count == 1, image: &image)
-            if step.isTrampoline { output[count &- 1].flags.insert(.signalTrampoline) }
+            let step = stepToCaller(&caller, flags: flags, isFirstFrame: count == 1, image: &image,
+                                    validatedImage: &validatedImage, window: &window)
+            if step.isTrampoline {
+                // The trampoline's address is where the handler "returns" to, not after a call: look it up
+                // as is (glibc's __restore_rt is preceded by padding that belongs to no symbol).
+                output[count &- 1].flags = StackFrameFlags(
+                    rawValue: (output[count &- 1].flags.rawValue & ~StackFrameFlags.returnAddress.rawValue)
+                        | StackFrameFlags.signalTrampoline.rawValue)
+            }
             if let reason = step.stop { return UnwindResult(count: count, truncated: false, stopReason: reason) }
             if caller.value(DwarfRegister.rip) == 0 || !caller.isValid(DwarfRegister.rip) {
                 return UnwindResult(count: count, truncated: false, stopReason: .endOfStack)
@@ -82,14 +93,28 @@ package enum Unwinder {
     }
 
     /// Replaces `registers` (the frame at its rip, described by `flags`) with its caller's registers.
+    /// `image` is scratch space; `validatedImage` is the start of the last image whose mapping was checked;
+    /// `window` caches stack memory for the walk.
     ///
     /// - Signal safety: safe. Bounded lookups and guarded reads.
     @_noAllocation @_noLocks
     static func stepToCaller(_ registers: inout UnwindRegisters, flags: StackFrameFlags, isFirstFrame: Bool,
-                             image: inout ImageRecord) -> UnwindStep {
+                             image: inout ImageRecord, validatedImage: inout UInt,
+                             window: inout StackWindow) -> UnwindStep {
         let pc = UInt(registers.value(DwarfRegister.rip))
         let lookupPC = flags.contains(.returnAddress) && pc > 0 ? pc &- 1 : pc
         let haveImage = withUnsafeMutablePointer(to: &image) { ImageTable.findImage(containing: lookupPC, into: $0) }
+        // A prepared image may have been unloaded (dlclose) since the last refresh: make sure its unwind
+        // header is still mapped before trusting plain loads from it; otherwise read it guarded.
+        // Checked once per image and walk (`validatedImage`); images without a header are read guarded.
+        if haveImage && image.isDirectlyReadable && image.startAddress != validatedImage {
+            var probe: UInt8 = 0
+            if image.ehFrameHeader != 0 && SafeLibc.readMemory(&probe, from: image.ehFrameHeader, count: 1) {
+                validatedImage = image.startAddress
+            } else {
+                image.isDirectlyReadable = false
+            }
+        }
 
         // A signal trampoline: the kernel's rt_sigframe with the interrupted registers sits at rsp.
         let trampoline = withUnsafePointer(to: &image) { isSignalTrampoline(at: pc, image: haveImage ? $0 : nil) }
@@ -99,16 +124,18 @@ package enum Unwinder {
         }
 
         if haveImage {
-            let cfi = withUnsafePointer(to: &image) { stepWithCFI(&registers, lookupPC: lookupPC, image: $0) }
+            let cfi = withUnsafePointer(to: &image) {
+                stepWithCFI(&registers, lookupPC: lookupPC, image: $0, window: &window)
+            }
             if case .malformedUnwindInfo? = cfi.stop {} else { return cfi }
             // No FDE, or one we cannot use: try the frame pointer chain below.
         }
 
         // A pc in no executable segment (a call through a bad pointer): the return address is at [rsp].
         if isFirstFrame && !(haveImage && image.isExecutable(lookupPC)) {
-            if let step = stepThroughLeaf(&registers, image: &image) { return step }
+            if let step = stepThroughLeaf(&registers, image: &image, window: &window) { return step }
         }
-        return stepWithFramePointer(&registers)
+        return stepWithFramePointer(&registers, window: &window)
     }
 
     /// One CFI step: finds the FDE for `lookupPC`, computes the row and applies it. Returns
@@ -117,7 +144,7 @@ package enum Unwinder {
     /// - Signal safety: safe. Bounded FDE search, CFA program and expression evaluation; guarded reads.
     @_noAllocation @_noLocks
     static func stepWithCFI(_ registers: inout UnwindRegisters, lookupPC: UInt,
-                            image: UnsafePointer<ImageRecord>) -> UnwindStep {
+                            image: UnsafePointer<ImageRecord>, window: inout StackWindow) -> UnwindStep {
         guard let fde = FDELookup.find(pc: lookupPC, image: image),
               let row = CFAProgram.row(for: lookupPC, fde: fde, image: image) else {
             return UnwindStep(stop: .malformedUnwindInfo)
@@ -150,7 +177,7 @@ package enum Unwinder {
             case RegisterRule.undefined:
                 caller.set(register, 0, valid: false)
             case RegisterRule.offset:
-                guard let value = UnwindMemory.readWord(at: UInt(cfa &+ UInt64(bitPattern: rule.value))) else {
+                guard let value = window.readWord(at: UInt(cfa &+ UInt64(bitPattern: rule.value))) else {
                     return UnwindStep(stop: .invalidRead)
                 }
                 caller.set(register, value)
@@ -168,7 +195,7 @@ package enum Unwinder {
                 if rule.kind == RegisterRule.valueExpression {
                     caller.set(register, result)
                 } else {
-                    guard let value = UnwindMemory.readWord(at: UInt(result)) else {
+                    guard let value = window.readWord(at: UInt(result)) else {
                         return UnwindStep(stop: .invalidRead)
                     }
                     caller.set(register, value)
