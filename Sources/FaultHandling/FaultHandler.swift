@@ -50,6 +50,7 @@ public enum FaultHandler {
         try state.withLock { state in
             let destination = try output.open()
             Preparation.prepareForDumps()
+            Preparation.watchLoadedImages()
             AlternateStack.installForCurrentThread()
             do {
                 try FatalSignalHandler.install(fd: destination.fd, allThreads: allThreads, chain: chain)

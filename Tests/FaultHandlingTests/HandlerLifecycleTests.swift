@@ -84,6 +84,15 @@ struct HandlerLifecycleTests {
         #expect(DumpText.containsInOrder(frames, ["closure #1 in fixtureLevel3(", "msort", "qsort", "fixtureLevel3(", "fixtureLevel2(", "fixtureLevel1("]), "\(result)")
     }
 
+    @Test("a crash inside a library loaded with dlopen after enable() is symbolised")
+    func dlopenedLibrary() throws {
+        let result = try FixtureRunner.run(["dlopen"])
+        #expect(result.signal == SIGSEGV, "\(result)")
+        let frames = DumpText.frameLines(result.standardError)
+        #expect(frames.first?.contains("File \"libz.so.1\" in crc32") == true, "\(result)")
+        #expect(DumpText.containsInOrder(frames, ["crc32", "fixtureLevel3(", "fixtureLevel2(", "fixtureLevel1("]), "\(result)")
+    }
+
     @Test("abort(): frames inside libc, then the Swift callers")
     func abortThroughLibc() throws {
         let result = try FixtureRunner.run(["abort"])

@@ -115,6 +115,12 @@ unsigned long long cfh_loader_generation(void);
 /// The address of the dynamic linker's r_debug (its link_map list can be walked with guarded reads).
 const void *cfh_r_debug(void);
 
+/// Called (outside signal handlers, on the loading thread) after a successful dlopen(3), once set.
+typedef void (*cfh_image_change_callback)(void);
+/// Sets or clears (NULL) the callback run after each successful dlopen(3). This library interposes dlopen to
+/// notice libraries loaded later, so their symbols can be prepared before a crash needs them.
+void cfh_set_image_change_callback(cfh_image_change_callback callback);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,5 +1,6 @@
 // Preparation of everything a dump needs, done outside signal handlers.
 
+import CFaultHandlerSupport
 import Synchronization
 
 /// One-time and refreshable preparation of dump resources: the workspace pool, the image table and the
@@ -27,6 +28,14 @@ package enum Preparation {
                 registeredTable = address
             }
         }
+    }
+
+    /// Starts noticing libraries loaded later with dlopen(3): each one triggers `prepareForDumps()` on the
+    /// loading thread (cheap when nothing changed; symbol tables are then prepared in the background).
+    ///
+    /// - Signal safety: unsafe. Call outside signal handlers only.
+    package static func watchLoadedImages() {
+        cfh_set_image_change_callback { Preparation.prepareForDumps() }
     }
 
     /// `prepareForDumps()`, then waits until every image's symbols are ready (for on-demand dumps, whose

@@ -63,6 +63,15 @@ func fixtureLevel3(_ mode: String) {
         }
     case "overflow":
         sink = fixtureRecurse(1)
+    case "dlopen":
+        // A library loaded after enable(): a crash inside it must still be symbolised.
+        guard let library = dlopen("libz.so.1", RTLD_NOW), let symbol = dlsym(library, "crc32") else {
+            print("cannot load libz.so.1")
+            exit(4)
+        }
+        typealias CRC32 = @convention(c) (UInt, UnsafePointer<UInt8>?, UInt32) -> UInt
+        let crc32 = unsafeBitCast(symbol, to: CRC32.self)
+        sink = Int(crc32(0, UnsafePointer(bitPattern: 8), 64))
     case "dump":
         do {
             try FaultHandler.dumpTraceback(output: dumpOutput(), allThreads: !flag("--current-only"))
