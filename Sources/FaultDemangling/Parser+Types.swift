@@ -302,7 +302,7 @@ extension Parser {
     ///
     /// - Signal safety: safe. Bounded by the tree depth limit.
     @_noAllocation @_noLocks
-    func isProtocolNode(_ n: NodeID) -> Bool {
+    mutating func isProtocolNode(_ n: NodeID) -> Bool {
         var m = n
         var steps = 0
         while m != 0 && kind(m) == .type && steps < 64 {
@@ -526,7 +526,7 @@ extension Parser {
     ///
     /// - Signal safety: safe. Pure computation.
     @_noAllocation @_noLocks
-    func consumesGenericArgs(_ k: NodeKind) -> Bool {
+    mutating func consumesGenericArgs(_ k: NodeKind) -> Bool {
         switch k {
         case .variable, .subscript, .implicitClosure, .explicitClosure, .defaultArgumentInitializer, .initializer,
              .propertyWrapperBackingInitializer, .propertyWrapperInitFromProjectedValue, .static:

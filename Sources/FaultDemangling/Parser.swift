@@ -77,13 +77,16 @@ struct Parser {
     }
 
     // MARK: Input
+    //
+    // Read-only helpers of the parser are `mutating` on purpose: an unoptimised build copies the whole parser into
+    // a fresh stack slot for every call of a non-mutating method from a mutating one (see `Printer`).
 
     /// The next byte without consuming it, or 0 at the end.
     ///
     /// - Signal safety: safe. Bounds-checked read of the input.
     @_noAllocation @_noLocks
     @inline(__always)
-    func peek() -> UInt8 { pos < inputCount ? input[pos] : 0 }
+    mutating func peek() -> UInt8 { pos < inputCount ? input[pos] : 0 }
 
     /// Consumes and returns the next byte, or 0 at the end (without moving).
     ///
@@ -245,22 +248,22 @@ struct Parser {
     }
 
     @_noAllocation @_noLocks
-    @inline(__always) func kind(_ n: NodeID) -> NodeKind { ws.nodes[Int(n)].kind }
+    @inline(__always) mutating func kind(_ n: NodeID) -> NodeKind { ws.nodes[Int(n)].kind }
     @_noAllocation @_noLocks
-    @inline(__always) func count(_ n: NodeID) -> Int { Int(ws.nodes[Int(n)].childCount) }
+    @inline(__always) mutating func count(_ n: NodeID) -> Int { Int(ws.nodes[Int(n)].childCount) }
     @_noAllocation @_noLocks
-    @inline(__always) func index(_ n: NodeID) -> UInt64 { ws.nodes[Int(n)].index }
+    @inline(__always) mutating func index(_ n: NodeID) -> UInt64 { ws.nodes[Int(n)].index }
     @_noAllocation @_noLocks
-    @inline(__always) func hasText(_ n: NodeID) -> Bool { ws.nodes[Int(n)].hasText }
+    @inline(__always) mutating func hasText(_ n: NodeID) -> Bool { ws.nodes[Int(n)].hasText }
     @_noAllocation @_noLocks
-    @inline(__always) func hasIndex(_ n: NodeID) -> Bool { ws.nodes[Int(n)].hasIndex }
+    @inline(__always) mutating func hasIndex(_ n: NodeID) -> Bool { ws.nodes[Int(n)].hasIndex }
 
     /// Child `i` of `n`, or 0 when out of range.
     ///
     /// - Signal safety: safe. Bounds-checked read of the arena.
     @_noAllocation @_noLocks
     @inline(__always)
-    func child(_ n: NodeID, _ i: Int) -> NodeID {
+    mutating func child(_ n: NodeID, _ i: Int) -> NodeID {
         let node = ws.nodes[Int(n)]
         guard n != 0, i >= 0, i < Int(node.childCount) else { return 0 }
         return ws.children[Int(node.childStart) + i]
@@ -434,7 +437,7 @@ struct Parser {
     ///
     /// - Signal safety: safe. Bounded comparison.
     @_noAllocation @_noLocks
-    func textEquals(_ n: NodeID, _ s: StaticString) -> Bool {
+    mutating func textEquals(_ n: NodeID, _ s: StaticString) -> Bool {
         guard n != 0 else { return false }
         let node = ws.nodes[Int(n)]
         guard node.hasText, Int(node.textLength) == s.utf8CodeUnitCount else { return false }

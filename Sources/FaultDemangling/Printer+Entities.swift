@@ -382,7 +382,7 @@ extension Printer {
     ///
     /// - Signal safety: safe. Bounded by the child count.
     @_noAllocation @_noLocks
-    func isGenericParamPack(_ n: NodeID, _ from: Int, _ to: Int, _ d: UInt64, _ i: UInt64) -> Bool {
+    mutating func isGenericParamPack(_ n: NodeID, _ from: Int, _ to: Int, _ d: UInt64, _ i: UInt64) -> Bool {
         var j = from
         while j < to {
             var c = child(n, j)
@@ -401,7 +401,7 @@ extension Printer {
     ///
     /// - Signal safety: safe. Bounded by the child count.
     @_noAllocation @_noLocks
-    func genericParamValueType(_ n: NodeID, _ from: Int, _ to: Int, _ d: UInt64, _ i: UInt64) -> NodeID {
+    mutating func genericParamValueType(_ n: NodeID, _ from: Int, _ to: Int, _ d: UInt64, _ i: UInt64) -> NodeID {
         var j = from
         while j < to {
             var c = child(n, j)

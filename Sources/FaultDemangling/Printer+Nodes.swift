@@ -46,783 +46,94 @@ extension Printer {
             return 0
         }
         switch k {
-        case .static:
-            put("static ")
-            _ = print(child(n, 0), depth + 1)
-        case .outlinedCopy, .outlinedConsume:
-            put(k == .outlinedCopy ? "outlined copy of " : "outlined consume of ")
-            _ = print(child(n, 0), depth + 1)
-            if count(n) > 1 { _ = print(child(n, 1), depth + 1) }
-        case .outlinedBridgedMethod:
-            put("outlined bridged method (")
-            putText(n)
-            put(") of ")
-        case .outlinedVariable:
-            put("outlined variable #")
-            putDecimal(index(n))
-            put(" of ")
-        case .outlinedReadOnlyObject:
-            put("outlined read-only object #")
-            putDecimal(index(n))
-            put(" of ")
-        case .directness:
-            put(index(n) == 0 ? "direct " : "indirect ")
-        case .anonymousContext:
-            break
-        case .extension:
-            _ = print(child(n, 1), depth + 1)
-            if count(n) == 3 { _ = print(child(n, 2), depth + 1) }
-        case .variable:
-            return printEntity(n, depth, asPrefixContext, .withColon, hasName: true)
-        case .function, .boundGenericFunction:
-            return printEntity(n, depth, asPrefixContext, .functionStyle, hasName: true)
-        case .subscript:
-            return printEntity(n, depth, asPrefixContext, .functionStyle, hasName: false, overwriteName: "subscript")
-        case .macro:
-            return printEntity(n, depth, asPrefixContext, count(n) == 3 ? .withColon : .functionStyle, hasName: true)
-        case .genericTypeParamDecl:
-            return printEntity(n, depth, asPrefixContext, .noType, hasName: true)
-        case .explicitClosure:
-            return printEntity(n, depth, asPrefixContext, .noType, hasName: false, extraName: "closure #",
-                               extraIndex: Int(index(child(n, 1))) + 1)
-        case .implicitClosure:
-            return printEntity(n, depth, asPrefixContext, .noType, hasName: false, extraName: "implicit closure #",
-                               extraIndex: Int(index(child(n, 1))) + 1)
-        case .global:
-            printChildren(n, depth)
-        case .suffix:
-            break
-        case .initializer:
-            return printEntity(n, depth, asPrefixContext, .noType, hasName: false,
-                               extraName: "variable initialization expression")
-        case .propertyWrapperBackingInitializer:
-            return printEntity(n, depth, asPrefixContext, .noType, hasName: false,
-                               extraName: "property wrapper backing initializer")
-        case .propertyWrapperInitFromProjectedValue:
-            return printEntity(n, depth, asPrefixContext, .noType, hasName: false,
-                               extraName: "property wrapper init from projected value")
-        case .defaultArgumentInitializer:
-            return printEntity(n, depth, asPrefixContext, .noType, hasName: false, extraName: "default argument ",
-                               extraIndex: Int(index(child(n, 1))))
-        case .declContext, .type:
-            _ = print(child(n, 0), depth + 1)
-        case .typeMangling:
-            if kind(child(n, 0)) == .labelList {
-                printFunctionType(child(n, 0), child(child(n, 1), 0), depth)
-            } else {
-                _ = print(child(n, 0), depth + 1)
-            }
-        case .class, .structure, .enum, .protocol, .typeAlias, .otherNominalType:
-            return printEntity(n, depth, asPrefixContext, .noType, hasName: true)
-        case .localDeclName:
-            _ = print(child(n, 1), depth + 1)
-            put(" #")
-            putDecimal(index(child(n, 0)) + 1)
-        case .privateDeclName:
-            if count(n) > 1 { _ = print(child(n, 1), depth + 1) }
-        case .relatedEntityDeclName:
-            put("related decl '")
-            putText(child(n, 0))
-            put("' for ")
-            _ = print(child(n, 1), depth + 1)
-        case .module:
-            break
-        case .identifier, .clangType, .builtinTypeName, .metatypeRepresentation, .implConvention,
-             .implFunctionAttribute:
-            putText(n)
-        case .index, .number, .specializationPassID, .integer:
-            putDecimal(index(n))
-        case .negativeInteger:
-            putSigned(Int64(bitPattern: index(n)))
-        case .unknownIndex:
-            put("unknown index")
-        case .functionType, .uncurriedFunctionType, .noEscapeFunctionType, .autoClosureType,
-             .escapingAutoClosureType, .thinFunctionType, .cFunctionPointer, .objCBlock, .escapingObjCBlock:
-            printFunctionType(0, n, depth)
-        case .argumentTuple:
-            printFunctionParameters(0, n, depth, showTypes: false)
-        case .tuple:
-            put("(")
-            printChildren(n, depth, separator: ", ")
-            put(")")
-        case .tupleElement:
-            let label = childOfKind(n, .tupleElementName)
-            if label != 0 {
-                putText(label)
-                put(": ")
-            }
-            let ty = childOfKind(n, .type)
-            if ty == 0 {
-                invalid = true
-                return 0
-            }
-            _ = print(ty, depth + 1)
-            if childOfKind(n, .variadicMarker) != 0 { put("...") }
-        case .tupleElementName:
-            putText(n)
-            put(": ")
-        case .pack:
-            put("Pack{")
-            printChildren(n, depth, separator: ", ")
-            put("}")
-        case .silPackDirect, .silPackIndirect:
-            put(k == .silPackDirect ? "@direct Pack{" : "@indirect Pack{")
-            printChildren(n, depth, separator: ", ")
-            put("}")
-        case .packExpansion:
-            put("repeat ")
-            _ = print(child(n, 0), depth + 1)
-        case .packElement:
-            put("/* level: ")
-            putDecimal(index(child(n, 1)))
-            put(" */ each ")
-            _ = print(child(n, 0), depth + 1)
-        case .returnType:
-            if count(n) == 0 { putText(n) } else { printChildren(n, depth) }
-        case .retroactiveConformance:
-            if count(n) == 2 {
-                put("retroactive @ ")
-                _ = print(child(n, 0), depth + 1)
-                _ = print(child(n, 1), depth + 1)
-            }
-        case .nonObjCAttribute: put("@nonobjc ")
-        case .objCAttribute: put("@objc ")
-        case .directMethodReferenceAttribute: put("super ")
-        case .dynamicAttribute: put("dynamic ")
-        case .vTableAttribute: put("override ")
+        case .anonymousContext, .global, .suffix, .declContext, .type, .typeMangling, .module, .identifier, .clangType,
+             .builtinTypeName, .metatypeRepresentation, .implConvention, .implFunctionAttribute, .index, .number,
+             .specializationPassID, .integer, .negativeInteger, .unknownIndex, .returnType, .typeList:
+            return printWrapperNode(n, k, depth, asPrefixContext)
+        case .variable, .function, .boundGenericFunction, .subscript, .macro, .genericTypeParamDecl, .explicitClosure,
+             .implicitClosure, .initializer, .propertyWrapperBackingInitializer,
+             .propertyWrapperInitFromProjectedValue, .defaultArgumentInitializer, .class, .structure, .enum, .protocol,
+             .typeAlias, .otherNominalType, .owningAddressor, .owningMutableAddressor, .nativeOwningAddressor,
+             .nativeOwningMutableAddressor, .nativePinningAddressor, .nativePinningMutableAddressor, .unsafeAddressor,
+             .unsafeMutableAddressor, .globalGetter, .getter, .setter, .materializeForSet, .willSet, .didSet,
+             .readAccessor, .read2Accessor, .modifyAccessor, .modify2Accessor, .initAccessor, .allocator, .constructor,
+             .destructor, .deallocator, .isolatedDeallocator, .iVarInitializer, .iVarDestroyer:
+            return printEntityNode(n, k, depth, asPrefixContext)
+        case .static, .outlinedCopy, .outlinedConsume, .outlinedBridgedMethod, .outlinedVariable,
+             .outlinedReadOnlyObject, .directness, .extension, .localDeclName, .privateDeclName,
+             .relatedEntityDeclName, .infixOperator, .prefixOperator, .postfixOperator:
+            return printContextNode(n, k, depth, asPrefixContext)
+        case .functionType, .uncurriedFunctionType, .noEscapeFunctionType, .autoClosureType, .escapingAutoClosureType,
+             .thinFunctionType, .cFunctionPointer, .objCBlock, .escapingObjCBlock, .argumentTuple, .tuple,
+             .tupleElement, .tupleElementName, .pack, .silPackDirect, .silPackIndirect, .packExpansion, .packElement:
+            return printFunctionTypeNode(n, k, depth, asPrefixContext)
+        case .builtinTupleType, .builtinFixedArray, .boundGenericClass, .boundGenericStructure, .boundGenericEnum,
+             .boundGenericProtocol, .boundGenericOtherNominalType, .boundGenericTypeAlias, .dynamicSelf,
+             .constrainedExistentialSelf, .metatype, .existentialMetatype, .constrainedExistential,
+             .constrainedExistentialRequirementList, .associatedTypeRef, .protocolList, .protocolListWithClass,
+             .protocolListWithAnyObject, .errorType, .sugaredOptional, .sugaredArray, .sugaredInlineArray,
+             .sugaredDictionary, .sugaredParen, .opaqueReturnType, .opaqueReturnTypeOf, .opaqueType:
+            return printNominalNode(n, k, depth, asPrefixContext)
+        case .dependentPseudogenericSignature, .dependentGenericSignature, .dependentGenericConformanceRequirement,
+             .dependentGenericInverseConformanceRequirement, .dependentGenericLayoutRequirement,
+             .dependentGenericSameTypeRequirement, .dependentGenericSameShapeRequirement, .dependentGenericParamType,
+             .dependentGenericType, .dependentMemberType, .dependentAssociatedTypeRef, .assocTypePath,
+             .associatedTypeGenericParamRef:
+            return printGenericNode(n, k, depth, asPrefixContext)
+        case .nonObjCAttribute, .objCAttribute, .directMethodReferenceAttribute, .dynamicAttribute, .vTableAttribute,
+             .concurrentFunctionType, .differentiableFunctionType, .globalActorFunctionType, .isolatedAnyFunctionType,
+             .nonIsolatedCallerFunctionType, .sendingResultFunctionType, .asyncAnnotation, .throwsAnnotation,
+             .typedThrowsAnnotation, .emptyList, .firstElementMarker, .variadicMarker:
+            return printAttributeNode(n, k, depth, asPrefixContext)
         case .functionSignatureSpecialization, .genericPartialSpecialization,
              .genericPartialSpecializationNotReAbstracted, .genericSpecialization,
              .genericSpecializationInResilienceDomain, .genericSpecializationPrespecialized,
-             .genericSpecializationNotReAbstracted, .inlinedGenericFunction:
-            if !specializationPrefixPrinted {
-                put("specialized ")
-                specializationPrefixPrinted = true
-            }
-        case .isSerialized: put("serialized")
-        case .genericSpecializationParam:
-            _ = print(child(n, 0), depth + 1)
-            var i = 1
-            while i < count(n) {
-                put(i == 1 ? " with " : " and ")
-                _ = print(child(n, i), depth + 1)
-                i += 1
-            }
-        case .functionSignatureSpecializationParamPayload:
-            putText(n)
-        case .builtinTupleType: put("Builtin.TheTupleType")
-        case .builtinFixedArray:
-            put("Builtin.FixedArray<")
-            _ = print(child(n, 0), depth + 1)
-            put(", ")
-            _ = print(child(n, 1), depth + 1)
-            put(">")
-        case .infixOperator:
-            putText(n)
-            put(" infix")
-        case .prefixOperator:
-            putText(n)
-            put(" prefix")
-        case .postfixOperator:
-            putText(n)
-            put(" postfix")
-        case .lazyProtocolWitnessTableAccessor, .lazyProtocolWitnessTableCacheVariable:
-            put(k == .lazyProtocolWitnessTableAccessor ? "lazy protocol witness table accessor for type "
-                                                       : "lazy protocol witness table cache variable for type ")
-            _ = print(child(n, 0), depth + 1)
-            put(" and conformance ")
-            _ = print(child(n, 1), depth + 1)
-        case .vTableThunk:
-            put("vtable thunk for ")
-            _ = print(child(n, 1), depth + 1)
-            put(" dispatching to ")
-            _ = print(child(n, 0), depth + 1)
-        case .protocolWitness:
-            put("protocol witness for ")
-            _ = print(child(n, 1), depth + 1)
-            put(" in conformance ")
-            _ = print(child(n, 0), depth + 1)
-        case .partialApplyForwarder, .partialApplyObjCForwarder:
-            put("partial apply")
-            if count(n) > 0 {
-                put(" for ")
-                printChildren(n, depth)
-            }
-        case .keyPathGetterThunkHelper, .keyPathSetterThunkHelper, .keyPathUnappliedMethodThunkHelper,
-             .keyPathAppliedMethodThunkHelper:
-            switch k {
-            case .keyPathGetterThunkHelper: put("key path getter for ")
-            case .keyPathSetterThunkHelper: put("key path setter for ")
-            case .keyPathUnappliedMethodThunkHelper: put("key path unapplied method ")
-            default: put("key path applied method ")
-            }
-            _ = print(child(n, 0), depth + 1)
-            put(" : ")
-            var i = 1
-            while i < count(n) {
-                let c = child(n, i)
-                if kind(c) == .isSerialized { put(", ") }
-                _ = print(c, depth + 1)
-                i += 1
-            }
-        case .keyPathEqualsThunkHelper, .keyPathHashThunkHelper:
-            put(k == .keyPathEqualsThunkHelper ? "key path index equality operator for "
-                                               : "key path index hash operator for ")
-            var last = count(n)
-            guard last > 0 else {
-                invalid = true
-                return 0
-            }
-            var lastChild = child(n, last - 1)
-            if kind(lastChild) == .isSerialized {
-                last -= 1
-                lastChild = child(n, last - 1)
-            }
-            if lastChild != 0 && kind(lastChild) == .dependentGenericSignature {
-                _ = print(lastChild, depth + 1)
-                last -= 1
-            }
-            put("(")
-            var i = 0
-            while i < last {
-                if i != 0 { put(", ") }
-                _ = print(child(n, i), depth + 1)
-                i += 1
-            }
-            put(")")
-        case .fieldOffset:
-            _ = print(child(n, 0), depth + 1)
-            put("field offset for ")
-            _ = print(child(n, 1), depth + 1)
-        case .enumCase:
-            put("enum case for ")
-            _ = print(child(n, 0), depth + 1)
-        case .reabstractionThunk, .reabstractionThunkHelper:
-            put("thunk for ")
-            _ = print(child(n, count(n) - 1), depth + 1)
-        case .reabstractionThunkHelperWithGlobalActor:
-            _ = print(child(n, 0), depth + 1)
-            put(" with global actor constraint ")
-            _ = print(child(n, 1), depth + 1)
-        case .reabstractionThunkHelperWithSelf:
-            put("reabstraction thunk ")
-            var idx = 0
-            if count(n) == 4 {
-                _ = print(child(n, 0), depth + 1)
-                put(" ")
-                idx = 1
-            }
-            put("from ")
-            _ = print(child(n, idx + 2), depth + 1)
-            put(" to ")
-            _ = print(child(n, idx + 1), depth + 1)
-            put(" self ")
-            _ = print(child(n, idx), depth + 1)
-        case .autoDiffFunction, .autoDiffDerivativeVTableThunk:
-            var prefixEnd = 0
-            while prefixEnd < count(n) && kind(child(n, prefixEnd)) != .autoDiffFunctionKind { prefixEnd += 1 }
-            if k == .autoDiffDerivativeVTableThunk { put("vtable thunk for ") }
-            _ = print(child(n, prefixEnd), depth + 1)
-            put(" of ")
-            var i = 0
-            while i < prefixEnd {
-                if i == prefixEnd - 1 && kind(child(n, i)) == .dependentGenericSignature { break }
-                _ = print(child(n, i), depth + 1)
-                i += 1
-            }
-        case .autoDiffSelfReorderingReabstractionThunk:
-            put("autodiff self-reordering reabstraction thunk for ")
-            _ = print(child(n, 0), depth + 1)
-        case .autoDiffSubsetParametersThunk:
-            put("autodiff subset parameters thunk for ")
-            let c = count(n)
-            guard c >= 5 else {
-                invalid = true
-                return 0
-            }
-            let current = c - 5
-            _ = print(child(n, current + 1), depth + 1)
-            put(" from ")
-            if current == 0 {
-                _ = print(child(n, 0), depth + 1)
-            } else {
-                var i = 0
-                while i < current {
-                    _ = print(child(n, i), depth + 1)
-                    i += 1
-                }
-            }
-        case .autoDiffFunctionKind:
-            switch Unicode.Scalar(UInt8(truncatingIfNeeded: index(n))) {
-            case "f": put("forward-mode derivative")
-            case "r": put("reverse-mode derivative")
-            case "d": put("differential")
-            default: put("pullback")
-            }
-        case .differentiabilityWitness:
-            printDifferentiabilityWitness(n, depth)
-        case .indexSubset:
-            put("{")
-            let node = ws.nodes[Int(n)]
-            var printed = false
-            var i = 0
-            while i < Int(node.textLength) {
-                if ws.text[Int(node.textStart) + i] == UInt8(ascii: "S") {
-                    if printed { put(", ") }
-                    putDecimal(UInt64(i))
-                    printed = true
-                }
-                i += 1
-            }
-            put("}")
-        case .mergedFunction, .distributedThunk, .distributedAccessor, .accessibleFunctionRecord,
-             .dynamicallyReplaceableFunctionKey, .dynamicallyReplaceableFunctionImpl,
-             .dynamicallyReplaceableFunctionVar, .backDeploymentThunk, .asyncAwaitResumePartialFunction,
-             .asyncSuspendResumePartialFunction, .opaqueReturnTypeIndex, .opaqueReturnTypeParent, .labelList,
-             .associatedType:
-            break
-        case .backDeploymentFallback: put("back deployment fallback for ")
-        case .typeSymbolicReference, .opaqueTypeDescriptorSymbolicReference, .protocolSymbolicReference,
-             .objectiveCProtocolSymbolicReference, .uniqueExtendedExistentialTypeShapeSymbolicReference,
+             .genericSpecializationNotReAbstracted, .inlinedGenericFunction, .isSerialized,
+             .genericSpecializationParam, .functionSignatureSpecializationParamPayload,
+             .lazyProtocolWitnessTableAccessor, .lazyProtocolWitnessTableCacheVariable, .vTableThunk, .protocolWitness,
+             .partialApplyForwarder, .partialApplyObjCForwarder, .reabstractionThunk, .reabstractionThunkHelper,
+             .reabstractionThunkHelperWithGlobalActor, .reabstractionThunkHelperWithSelf, .mergedFunction,
+             .distributedThunk, .distributedAccessor, .accessibleFunctionRecord, .dynamicallyReplaceableFunctionKey,
+             .dynamicallyReplaceableFunctionImpl, .dynamicallyReplaceableFunctionVar, .backDeploymentThunk,
+             .asyncAwaitResumePartialFunction, .asyncSuspendResumePartialFunction, .opaqueReturnTypeIndex,
+             .opaqueReturnTypeParent, .labelList, .associatedType, .backDeploymentFallback, .typeSymbolicReference,
+             .opaqueTypeDescriptorSymbolicReference, .protocolSymbolicReference, .objectiveCProtocolSymbolicReference,
+             .uniqueExtendedExistentialTypeShapeSymbolicReference,
              .nonUniqueExtendedExistentialTypeShapeSymbolicReference:
-            put("symbolic reference 0x")
-            putHex(index(n))
-        case .associatedConformanceDescriptor, .defaultAssociatedConformanceAccessor:
-            put(k == .associatedConformanceDescriptor ? "associated conformance descriptor for "
-                                                      : "default associated conformance accessor for ")
-            _ = print(child(n, 0), depth + 1)
-            put(".")
-            _ = print(child(n, 1), depth + 1)
-            put(": ")
-            _ = print(child(n, 2), depth + 1)
-        case .associatedTypeMetadataAccessor:
-            put("associated type metadata accessor for ")
-            _ = print(child(n, 1), depth + 1)
-            put(" in ")
-            _ = print(child(n, 0), depth + 1)
-        case .baseConformanceDescriptor:
-            put("base conformance descriptor for ")
-            _ = print(child(n, 0), depth + 1)
-            put(": ")
-            _ = print(child(n, 1), depth + 1)
-        case .associatedTypeWitnessTableAccessor:
-            put("associated type witness table accessor for ")
-            _ = print(child(n, 1), depth + 1)
-            put(" : ")
-            _ = print(child(n, 2), depth + 1)
-            put(" in ")
-            _ = print(child(n, 0), depth + 1)
-        case .baseWitnessTableAccessor:
-            put("base witness table accessor for ")
-            _ = print(child(n, 1), depth + 1)
-            put(" in ")
-            _ = print(child(n, 0), depth + 1)
-        case .valueWitness:
-            putValueWitnessName(index(child(n, 0)))
-            put(" for ")
-            _ = print(child(n, 1), depth + 1)
-        case .boundGenericClass, .boundGenericStructure, .boundGenericEnum, .boundGenericProtocol,
-             .boundGenericOtherNominalType, .boundGenericTypeAlias:
-            printBoundGeneric(n, depth)
-        case .dynamicSelf, .constrainedExistentialSelf:
-            put("Self")
-        case .silBoxType:
-            put("@box ")
-            _ = print(child(n, 0), depth + 1)
-        case .metatype, .existentialMetatype:
-            var idx = 0
-            if count(n) == 2 {
-                _ = print(child(n, 0), depth + 1)
-                put(" ")
-                idx = 1
-            }
-            if k == .metatype {
-                let ty = child(child(n, idx), 0)
-                printWithParens(ty, depth)
-                let tk = ty == 0 ? NodeKind.type : kind(ty)
-                if tk == .existentialMetatype || tk == .protocolList || tk == .protocolListWithClass
-                    || tk == .protocolListWithAnyObject {
-                    put(".Protocol")
-                } else {
-                    put(".Type")
-                }
-            } else {
-                _ = print(child(n, idx), depth + 1)
-                put(".Type")
-            }
-        case .constrainedExistential:
-            put("any ")
-            _ = print(child(n, 0), depth + 1)
-            put("<")
-            _ = print(child(n, 1), depth + 1)
-            put(">")
-        case .constrainedExistentialRequirementList:
-            printChildren(n, depth, separator: ", ")
-        case .associatedTypeRef:
-            _ = print(child(n, 0), depth + 1)
-            put(".")
-            putText(child(n, 1))
-        case .protocolList:
-            let list = child(n, 0)
-            if list == 0 { return 0 }
-            if count(list) == 0 { put("Any") } else { printChildren(list, depth, separator: " & ") }
-        case .protocolListWithClass:
-            if count(n) < 2 { return 0 }
-            _ = print(child(n, 1), depth + 1)
-            put(" & ")
-            let protocols = child(n, 0)
-            if count(protocols) < 1 { return 0 }
-            printChildren(child(protocols, 0), depth, separator: " & ")
-        case .protocolListWithAnyObject:
-            if count(n) < 1 { return 0 }
-            let protocols = child(n, 0)
-            if count(protocols) < 1 { return 0 }
-            let list = child(protocols, 0)
-            if count(list) > 0 {
-                printChildren(list, depth, separator: " & ")
-                put(" & ")
-            }
-            put("Swift.AnyObject")
-        case .owningAddressor, .owningMutableAddressor, .nativeOwningAddressor, .nativeOwningMutableAddressor,
-             .nativePinningAddressor, .nativePinningMutableAddressor, .unsafeAddressor, .unsafeMutableAddressor,
-             .globalGetter, .getter, .setter, .materializeForSet, .willSet, .didSet, .readAccessor, .read2Accessor,
-             .modifyAccessor, .modify2Accessor, .initAccessor:
-            return printAbstractStorage(child(n, 0), depth, asPrefixContext, Printer.accessorName(k))
-        case .allocator:
-            return printEntity(n, depth, asPrefixContext, .functionStyle, hasName: false,
-                               overwriteName: kind(child(n, 0)) == .class ? "__allocating_init" : "init")
-        case .constructor:
-            return printEntity(n, depth, asPrefixContext, .functionStyle, hasName: count(n) > 2,
-                               overwriteName: "init")
-        case .destructor:
-            return printEntity(n, depth, asPrefixContext, .noType, hasName: false, overwriteName: "deinit")
-        case .deallocator:
-            return printEntity(n, depth, asPrefixContext, .noType, hasName: false,
-                               overwriteName: kind(child(n, 0)) == .class ? "__deallocating_deinit" : "deinit")
-        case .isolatedDeallocator:
-            return printEntity(n, depth, asPrefixContext, .noType, hasName: false,
-                               overwriteName: kind(child(n, 0)) == .class ? "__isolated_deallocating_deinit"
-                                                                          : "deinit")
-        case .iVarInitializer:
-            return printEntity(n, depth, asPrefixContext, .noType, hasName: false, overwriteName: "__ivar_initializer")
-        case .iVarDestroyer:
-            return printEntity(n, depth, asPrefixContext, .noType, hasName: false, overwriteName: "__ivar_destroyer")
-        case .protocolConformance:
-            if count(n) == 4 {
-                put("property behavior storage of ")
-                _ = print(child(n, 2), depth + 1)
-                put(" in ")
-                _ = print(child(n, 0), depth + 1)
-                put(" : ")
-                _ = print(child(n, 1), depth + 1)
-            } else {
-                _ = print(child(n, 0), depth + 1)
-            }
-        case .typeList:
-            printChildren(n, depth)
-        case .implDifferentiabilityKind:
-            put("@differentiable")
-            switch Unicode.Scalar(UInt8(truncatingIfNeeded: index(n))) {
-            case "l": put("(_linear)")
-            case "f": put("(_forward)")
-            case "r": put("(reverse)")
-            default: break
-            }
-        case .implEscaping: put("@escaping")
-        case .implErasedIsolation: put("@isolated(any)")
-        case .implCoroutineKind:
-            if ws.nodes[Int(n)].textLength > 0 {
-                put("@")
-                putText(n)
-            }
-        case .implSendingResult: put("sending")
-        case .implParameterResultDifferentiability, .implParameterSending, .implParameterIsolated,
-             .implParameterImplicitLeading:
-            if ws.nodes[Int(n)].textLength > 0 {
-                putText(n)
-                put(" ")
-            }
-        case .implFunctionConvention:
-            put("@convention(")
-            putText(child(n, 0))
-            if count(n) == 2 {
-                put(", mangledCType: \"")
-                _ = print(child(n, 1), depth + 1)
-                put("\"")
-            }
-            put(")")
-        case .implErrorResult:
-            put("@error ")
-            printChildren(n, depth, separator: " ")
-        case .implYield:
-            put("@yields ")
-            printChildren(n, depth, separator: " ")
-        case .implParameter, .implResult:
-            _ = print(child(n, 0), depth + 1)
-            put(" ")
-            if count(n) == 3 { _ = print(child(n, 1), depth + 1) }
-            if count(n) == 4 {
-                _ = print(child(n, 1), depth + 1)
-                _ = print(child(n, 2), depth + 1)
-            }
-            _ = print(child(n, count(n) - 1), depth + 1)
-        case .implFunctionType:
-            printImplFunctionType(n, depth)
-        case .implInvocationSubstitutions:
-            put("for <")
-            printChildren(child(n, 0), depth, separator: ", ")
-            put(">")
-        case .implPatternSubstitutions:
-            put("@substituted ")
-            _ = print(child(n, 0), depth + 1)
-            put(" for <")
-            printChildren(child(n, 1), depth, separator: ", ")
-            put(">")
-        case .errorType: put("<ERROR TYPE>")
-        case .dependentPseudogenericSignature, .dependentGenericSignature:
-            printGenericSignature(n, depth)
-        case .dependentGenericConformanceRequirement:
-            _ = print(child(n, 0), depth + 1)
-            put(": ")
-            _ = print(child(n, 1), depth + 1)
-        case .dependentGenericInverseConformanceRequirement:
-            _ = print(child(n, 0), depth + 1)
-            put(": ~")
-            switch index(child(n, 1)) {
-            case 0: put("Swift.Copyable")
-            case 1: put("Swift.Escapable")
-            default:
-                put("Swift.<bit ")
-                putDecimal(index(child(n, 1)))
-                put(">")
-            }
-        case .dependentGenericLayoutRequirement:
-            printLayoutRequirement(n, depth)
-        case .dependentGenericSameTypeRequirement:
-            _ = print(child(n, 0), depth + 1)
-            put(" == ")
-            _ = print(child(n, 1), depth + 1)
-        case .dependentGenericSameShapeRequirement:
-            _ = print(child(n, 0), depth + 1)
-            put(".shape == ")
-            _ = print(child(n, 1), depth + 1)
-            put(".shape")
-        case .dependentGenericParamType:
-            putGenericParameterName(depth: index(child(n, 0)), index: index(child(n, 1)))
-        case .dependentGenericType:
-            let sig = child(n, 0)
-            let ty = child(n, 1)
-            _ = print(sig, depth + 1)
-            if needSpaceBeforeType(ty) { put(" ") }
-            _ = print(ty, depth + 1)
-        case .dependentMemberType:
-            _ = print(child(n, 0), depth + 1)
-            put(".")
-            _ = print(child(n, 1), depth + 1)
-        case .dependentAssociatedTypeRef:
-            if count(n) > 1 {
-                _ = print(child(n, 1), depth + 1)
-                put(".")
-            }
-            _ = print(child(n, 0), depth + 1)
-        case .concurrentFunctionType: put("@Sendable ")
-        case .differentiableFunctionType:
-            put("@differentiable")
-            switch Unicode.Scalar(UInt8(truncatingIfNeeded: index(n))) {
-            case "f": put("(_forward)")
-            case "r": put("(reverse)")
-            case "l": put("(_linear)")
-            default: break
-            }
-            put(" ")
-        case .globalActorFunctionType:
-            if count(n) > 0 {
-                put("@")
-                _ = print(child(n, 0), depth + 1)
-                put(" ")
-            }
-        case .isolatedAnyFunctionType: put("@isolated(any) ")
-        case .nonIsolatedCallerFunctionType: put("nonisolated(nonsending) ")
-        case .sendingResultFunctionType: put("sending ")
-        case .asyncAnnotation: put(" async")
-        case .throwsAnnotation: put(" throws")
-        case .typedThrowsAnnotation:
-            put(" throws(")
-            if count(n) == 1 { _ = print(child(n, 0), depth + 1) }
-            put(")")
-        case .emptyList: put(" empty-list ")
-        case .firstElementMarker: put(" first-element-marker ")
-        case .variadicMarker: put(" variadic-marker ")
-        case .silBoxTypeWithLayout:
-            printSILBox(n, depth)
-        case .silBoxLayout:
-            put("{")
-            var i = 0
-            while i < count(n) {
-                if i > 0 { put(",") }
-                put(" ")
-                _ = print(child(n, i), depth + 1)
-                i += 1
-            }
-            put(" }")
-        case .silBoxImmutableField, .silBoxMutableField:
-            put(k == .silBoxImmutableField ? "let " : "var ")
-            _ = print(child(n, 0), depth + 1)
-        case .assocTypePath:
-            printChildren(n, depth, separator: ".")
-        case .associatedTypeGenericParamRef:
-            put("generic parameter reference for associated type ")
-            printChildren(n, depth)
-        case .anyProtocolConformanceList:
-            if count(n) > 0 {
-                put("(")
-                printChildren(n, depth, separator: ", ")
-                put(")")
-            }
-        case .concreteProtocolConformance:
-            put("concrete protocol conformance ")
-            if hasIndex(n) {
-                put("#")
-                putDecimal(index(n))
-                put(" ")
-            }
-            _ = print(child(n, 0), depth + 1)
-            put(" to ")
-            _ = print(child(n, 1), depth + 1)
-            if count(n) > 2 && count(child(n, 2)) > 0 {
-                put(" with conditional requirements: ")
-                _ = print(child(n, 2), depth + 1)
-            }
-        case .packProtocolConformance, .dependentAssociatedConformance, .protocolConformanceRefInTypeModule,
-             .protocolConformanceRefInProtocolModule, .protocolConformanceRefInOtherModule:
-            switch k {
-            case .packProtocolConformance: put("pack protocol conformance ")
-            case .dependentAssociatedConformance: put("dependent associated conformance ")
-            case .protocolConformanceRefInTypeModule: put("protocol conformance ref (type's module) ")
-            case .protocolConformanceRefInProtocolModule: put("protocol conformance ref (protocol's module) ")
-            default: put("protocol conformance ref (retroactive) ")
-            }
-            printChildren(n, depth)
-        case .dependentProtocolConformanceAssociated, .dependentProtocolConformanceInherited,
-             .dependentProtocolConformanceRoot:
-            switch k {
-            case .dependentProtocolConformanceAssociated: put("dependent associated protocol conformance ")
-            case .dependentProtocolConformanceInherited: put("dependent inherited protocol conformance ")
-            default: put("dependent root protocol conformance ")
-            }
-            let idx = child(n, 2)
-            if idx != 0 && hasIndex(idx) {
-                put("#")
-                putDecimal(index(idx))
-                put(" ")
-            }
-            _ = print(child(n, 0), depth + 1)
-            put(" to ")
-            _ = print(child(n, 1), depth + 1)
-        case .dependentProtocolConformanceOpaque:
-            put("opaque result conformance ")
-            _ = print(child(n, 0), depth + 1)
-            put(" of ")
-            _ = print(child(n, 1), depth + 1)
-        case .sugaredOptional:
-            printWithParens(child(n, 0), depth)
-            put("?")
-        case .sugaredArray:
-            put("[")
-            _ = print(child(n, 0), depth + 1)
-            put("]")
-        case .sugaredInlineArray:
-            put("[")
-            _ = print(child(n, 0), depth + 1)
-            put(" of ")
-            _ = print(child(n, 1), depth + 1)
-            put("]")
-        case .sugaredDictionary:
-            put("[")
-            _ = print(child(n, 0), depth + 1)
-            put(" : ")
-            _ = print(child(n, 1), depth + 1)
-            put("]")
-        case .sugaredParen:
-            put("(")
-            _ = print(child(n, 0), depth + 1)
-            put(")")
-        case .opaqueReturnType:
-            put("some")
-        case .opaqueReturnTypeOf:
-            put("<<opaque return type of ")
-            printChildren(n, depth)
-            put(">>")
-        case .opaqueType:
-            _ = print(child(n, 0), depth + 1)
-            put(".")
-            _ = print(child(n, 1), depth + 1)
-        case .accessorFunctionReference:
-            put("accessor function at ")
-            putDecimal(index(n))
-        case .globalVariableOnceToken, .globalVariableOnceFunction:
-            put(k == .globalVariableOnceToken ? "one-time initialization token for "
-                                              : "one-time initialization function for ")
-            _ = print(child(n, 1), depth + 1)
-        case .globalVariableOnceDeclList:
-            if count(n) == 1 {
-                _ = print(child(n, 0), depth + 1)
-            } else {
-                put("(")
-                printChildren(n, depth, separator: ", ")
-                put(")")
-            }
-        case .predefinedObjCAsyncCompletionHandlerImpl, .objCAsyncCompletionHandlerImpl:
-            if k == .predefinedObjCAsyncCompletionHandlerImpl { put("predefined ") }
-            put("@objc completion handler block implementation for ")
-            if count(n) >= 4 { _ = print(child(n, 3), depth + 1) }
-            _ = print(child(n, 0), depth + 1)
-            put(" with result type ")
-            _ = print(child(n, 1), depth + 1)
-            switch index(child(n, 2)) {
-            case 0: break
-            case 1: put(" nonzero on error")
-            case 2: put(" zero on error")
-            default: put(" <invalid error flag>")
-            }
-        case .asyncFunctionPointer: put("async function pointer to ")
-        case .coroFunctionPointer: put("coro function pointer to ")
-        case .defaultOverride: put("default override of ")
-        case .hasSymbolQuery: put("#_hasSymbol query for ")
-        case .droppedArgument:
-            put("param")
-            putDecimal(index(n))
-            put("-removed")
-        case .extendedExistentialTypeShape:
-            // The reference printer reads the children at 1 and 2 (an off-by-one kept for identical output).
-            put("existential shape for ")
-            if count(n) == 2 {
-                _ = print(child(n, 1), depth + 1)
-                put(" ")
-                put("any ")
-                put("<null node pointer>")
-            } else {
-                put("any ")
-                put("<null node pointer>")
-            }
-        case .uniquable:
-            put("uniquable ")
-            _ = print(child(n, 0), depth + 1)
-        case .moduleDescriptor, .anonymousDescriptor, .extensionDescriptor:
-            switch k {
-            case .moduleDescriptor: put("module descriptor ")
-            case .anonymousDescriptor: put("anonymous descriptor ")
-            default: put("extension descriptor ")
-            }
-            _ = print(child(n, 0), depth + 1)
-        case .macroExpansionLoc, .macroExpansionUniqueName, .freestandingMacroExpansion,
-             .accessorAttachedMacroExpansion, .memberAttributeAttachedMacroExpansion,
-             .memberAttachedMacroExpansion, .peerAttachedMacroExpansion, .conformanceAttachedMacroExpansion,
-             .extensionAttachedMacroExpansion, .preambleAttachedMacroExpansion, .bodyAttachedMacroExpansion:
-            invalid = true
+            return printThunkNode(n, k, depth, asPrefixContext)
+        case .keyPathGetterThunkHelper, .keyPathSetterThunkHelper, .keyPathUnappliedMethodThunkHelper,
+             .keyPathAppliedMethodThunkHelper, .keyPathEqualsThunkHelper, .keyPathHashThunkHelper, .fieldOffset,
+             .enumCase, .autoDiffFunction, .autoDiffDerivativeVTableThunk, .autoDiffSelfReorderingReabstractionThunk,
+             .autoDiffSubsetParametersThunk, .autoDiffFunctionKind, .differentiabilityWitness, .indexSubset:
+            return printKeyPathAutoDiffNode(n, k, depth, asPrefixContext)
+        case .retroactiveConformance, .associatedConformanceDescriptor, .defaultAssociatedConformanceAccessor,
+             .associatedTypeMetadataAccessor, .baseConformanceDescriptor, .associatedTypeWitnessTableAccessor,
+             .baseWitnessTableAccessor, .valueWitness, .protocolConformance, .anyProtocolConformanceList,
+             .concreteProtocolConformance, .packProtocolConformance, .dependentAssociatedConformance,
+             .protocolConformanceRefInTypeModule, .protocolConformanceRefInProtocolModule,
+             .protocolConformanceRefInOtherModule, .dependentProtocolConformanceAssociated,
+             .dependentProtocolConformanceInherited, .dependentProtocolConformanceRoot,
+             .dependentProtocolConformanceOpaque:
+            return printConformanceNode(n, k, depth, asPrefixContext)
+        case .accessorFunctionReference, .globalVariableOnceToken, .globalVariableOnceFunction,
+             .globalVariableOnceDeclList, .predefinedObjCAsyncCompletionHandlerImpl, .objCAsyncCompletionHandlerImpl,
+             .asyncFunctionPointer, .coroFunctionPointer, .defaultOverride, .hasSymbolQuery, .droppedArgument,
+             .extendedExistentialTypeShape, .uniquable, .moduleDescriptor, .anonymousDescriptor, .extensionDescriptor,
+             .macroExpansionLoc, .macroExpansionUniqueName, .freestandingMacroExpansion,
+             .accessorAttachedMacroExpansion, .memberAttributeAttachedMacroExpansion, .memberAttachedMacroExpansion,
+             .peerAttachedMacroExpansion, .conformanceAttachedMacroExpansion, .extensionAttachedMacroExpansion,
+             .preambleAttachedMacroExpansion, .bodyAttachedMacroExpansion:
+            return printGlobalNode(n, k, depth, asPrefixContext)
+        case .silBoxType, .implDifferentiabilityKind, .implEscaping, .implErasedIsolation, .implCoroutineKind,
+             .implSendingResult, .implParameterResultDifferentiability, .implParameterSending, .implParameterIsolated,
+             .implParameterImplicitLeading, .implFunctionConvention, .implErrorResult, .implYield, .implParameter,
+             .implResult, .implFunctionType, .implInvocationSubstitutions, .implPatternSubstitutions,
+             .silBoxTypeWithLayout, .silBoxLayout, .silBoxImmutableField, .silBoxMutableField:
+            return printSILNode(n, k, depth, asPrefixContext)
         default:
             invalid = true
+            return 0
         }
-        return 0
     }
 
     /// Node kinds printed as a fixed prefix followed by their first child.

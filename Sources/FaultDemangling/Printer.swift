@@ -27,24 +27,28 @@ struct Printer {
     }
 
     // MARK: Tree access
+    //
+    // The read-only helpers below are `mutating` on purpose: an unoptimised build copies the whole printer (about
+    // 150 bytes) into a fresh stack slot for every call of a non-mutating method from a mutating one, which made
+    // the recursive printer's frames tens of KiB. A mutating method receives `self` by address instead.
 
     @_noAllocation @_noLocks
-    @inline(__always) func kind(_ n: NodeID) -> NodeKind { ws.nodes[Int(n)].kind }
+    @inline(__always) mutating func kind(_ n: NodeID) -> NodeKind { ws.nodes[Int(n)].kind }
     @_noAllocation @_noLocks
-    @inline(__always) func count(_ n: NodeID) -> Int { n == 0 ? 0 : Int(ws.nodes[Int(n)].childCount) }
+    @inline(__always) mutating func count(_ n: NodeID) -> Int { n == 0 ? 0 : Int(ws.nodes[Int(n)].childCount) }
     @_noAllocation @_noLocks
-    @inline(__always) func index(_ n: NodeID) -> UInt64 { ws.nodes[Int(n)].index }
+    @inline(__always) mutating func index(_ n: NodeID) -> UInt64 { ws.nodes[Int(n)].index }
     @_noAllocation @_noLocks
-    @inline(__always) func hasIndex(_ n: NodeID) -> Bool { ws.nodes[Int(n)].hasIndex }
+    @inline(__always) mutating func hasIndex(_ n: NodeID) -> Bool { ws.nodes[Int(n)].hasIndex }
     @_noAllocation @_noLocks
-    @inline(__always) func hasText(_ n: NodeID) -> Bool { ws.nodes[Int(n)].hasText }
+    @inline(__always) mutating func hasText(_ n: NodeID) -> Bool { ws.nodes[Int(n)].hasText }
 
     /// Child `i` of `n`, or 0.
     ///
     /// - Signal safety: safe. Bounds-checked read.
     @_noAllocation @_noLocks
     @inline(__always)
-    func child(_ n: NodeID, _ i: Int) -> NodeID {
+    mutating func child(_ n: NodeID, _ i: Int) -> NodeID {
         guard n != 0 else { return 0 }
         let node = ws.nodes[Int(n)]
         guard i >= 0, i < Int(node.childCount) else { return 0 }
@@ -55,7 +59,7 @@ struct Printer {
     ///
     /// - Signal safety: safe. Bounded by the child count.
     @_noAllocation @_noLocks
-    func childOfKind(_ n: NodeID, _ k: NodeKind) -> NodeID {
+    mutating func childOfKind(_ n: NodeID, _ k: NodeKind) -> NodeID {
         var i = 0
         while i < count(n) {
             let c = child(n, i)
@@ -69,7 +73,7 @@ struct Printer {
     ///
     /// - Signal safety: safe. Bounded comparison.
     @_noAllocation @_noLocks
-    func textEquals(_ n: NodeID, _ s: StaticString) -> Bool {
+    mutating func textEquals(_ n: NodeID, _ s: StaticString) -> Bool {
         guard n != 0 else { return false }
         let node = ws.nodes[Int(n)]
         guard node.hasText, Int(node.textLength) == s.utf8CodeUnitCount else { return false }
@@ -207,7 +211,7 @@ struct Printer {
     ///
     /// - Signal safety: safe. Loop bounded by the tree depth limit.
     @_noAllocation @_noLocks
-    func isSimpleType(_ nIn: NodeID) -> Bool {
+    mutating func isSimpleType(_ nIn: NodeID) -> Bool {
         var n = nIn
         var steps = 0
         while n != 0 && kind(n) == .type && steps < 64 {
@@ -240,7 +244,7 @@ struct Printer {
     ///
     /// - Signal safety: safe. Loop bounded by the tree depth limit.
     @_noAllocation @_noLocks
-    func needSpaceBeforeType(_ nIn: NodeID) -> Bool {
+    mutating func needSpaceBeforeType(_ nIn: NodeID) -> Bool {
         var n = nIn
         var steps = 0
         while n != 0 && kind(n) == .type && steps < 64 {
