@@ -28,7 +28,7 @@ public enum FaultHandler {
     public static let version: (major: Int, minor: Int, patch: Int) = (0, 1, 0)
 
     /// The library version as text, e.g. `"0.1.0"`.
-    public static let versionString = "\(version.major).\(version.minor).\(version.patch)"
+    public static let versionString = "0.1.0"
 
     /// Installs the fatal-signal handlers for SIGSEGV, SIGFPE, SIGABRT, SIGBUS, SIGILL and SIGTRAP.
     ///
