@@ -18,6 +18,7 @@ package enum Preparation {
                 pool.initialize(to: DumpWorkspacePool())
                 dumpWorkspacePool = pool
             }
+            ThreadCapture.prepare(capacity: AllThreadsDump.defaultMaximumThreads)
             ImageTable.prepare()
             _ = ImageTable.refresh()
             guard let table = ImageTable.current else { return }
