@@ -44,8 +44,10 @@ package enum ThreadCapture {
         // Swap the slot array only while no capture runs; the old array is never freed (a late handler may
         // still be reading it).
         guard claim(session, timeoutNanoseconds: 5_000_000_000) else { return }
-        session.pointee.slots = CaptureSession.allocateSlots(capacity)
-        session.pointee.capacity = capacity
+        if session.pointee.capacity < capacity {
+            session.pointee.slots = CaptureSession.allocateSlots(capacity)
+            session.pointee.capacity = capacity
+        }
         unclaim(session)
     }
 
