@@ -44,7 +44,8 @@ package enum TracebackDumper {
         writer.write("\n\n")
         if allThreads {
             AllThreadsDump.write(
-                current: registers, skipOwnFrames: false, maxThreads: maxThreads, workspace: workspace, writer: &writer)
+                current: registers, skipOwnFrames: false, maxThreads: maxThreads, keepOthersStopped: true,
+                workspace: workspace, writer: &writer)
         } else {
             writeThread(
                 style: .stackOnly, tid: SafeLibc.gettid(), pthread: SafeLibc.pthreadSelf(),

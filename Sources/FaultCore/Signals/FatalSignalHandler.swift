@@ -181,6 +181,8 @@ func fatalSignalEntry(_ signal: CInt, _ info: UnsafeMutablePointer<siginfo_t>?, 
     } else {
         FatalSignalHandler.restoreDefaults()
     }
+    // The other threads stay stopped until the process dies, except when another handler takes over.
+    if chain { ThreadCapture.releaseHeldThreads() }
     if chain && PreviousHandler.call(state.pointee.previous + index, signal: signal, info: info, context: context) {
         return
     }
@@ -188,4 +190,5 @@ func fatalSignalEntry(_ signal: CInt, _ info: UnsafeMutablePointer<siginfo_t>?, 
         return  // the faulting instruction runs again under the restored disposition
     }
     SafeLibc.raise(signal)
+    ThreadCapture.releaseHeldThreads()  // still alive: the signal did not end the process
 }

@@ -13,7 +13,9 @@ package enum AllThreadsDump {
 
     /// Writes the current thread's block (when `current` is not nil) under `Current thread 0x…`, then each other
     /// thread under `Thread 0x…`, separated by blank lines; at most `maxThreads` blocks in total, then `...`.
-    /// The other threads are stopped while they are unwound and released before this returns.
+    /// The other threads are stopped while they are unwound and released before this returns (with
+    /// `keepOthersStopped`, only by `ThreadCapture.releaseHeldThreads()` or their own hold timeout). Symbols are used
+    /// as far as they are prepared; a caller that wants to wait for preparation does so before calling.
     ///
     /// A thread that could not be stopped is listed as `Thread tid <N> [<name>] (most recent call first):`
     /// followed by a line saying why.
@@ -21,7 +23,7 @@ package enum AllThreadsDump {
     /// - Signal safety: safe. See `ThreadCapture.suspendOthers`; symbolisation from prepared tables; write(2).
     @_noAllocation @_noLocks
     package static func write(
-        current: RegisterFile?, skipOwnFrames: Bool, maxThreads: Int,
+        current: RegisterFile?, skipOwnFrames: Bool, maxThreads: Int, keepOthersStopped: Bool = false,
         workspace: UnsafeMutablePointer<DumpWorkspace>, writer: inout SignalSafeWriter
     ) {
         var blocks = 0
@@ -36,9 +38,6 @@ package enum AllThreadsDump {
             writer.flush()
             return
         }
-        defer { ThreadCapture.unclaim(session) }
-        // Symbols first: nothing should wait while the other threads are stopped.
-        SymbolSlots.waitForPreparation(timeoutNanoseconds: 2_000_000_000)
         let limit = max(maxThreads, 1) - (current == nil ? 0 : 1)
         let result = ThreadCapture.suspendOthers(session, limit: limit)
         if let current {
@@ -58,7 +57,17 @@ package enum AllThreadsDump {
             writer.write("...\n")
         }
         writer.flush()
+        if keepOthersStopped {
+            // A fatal dump: the process is about to die by the signal. Released threads would run meanwhile
+            // (a sleep interrupted by the capture returns early), and could even end the process normally
+            // first. They stay stopped (each at most `ThreadCapture.holdTimeout`) unless the fatal handler
+            // releases them with `ThreadCapture.releaseHeldThreads()` before chaining.
+            session.pointee.active.store(0, ordering: .releasing)
+            session.pointee.held.store(UInt32(truncatingIfNeeded: SafeLibc.gettid()), ordering: .releasing)
+            return
+        }
         ThreadCapture.resumeAll(session)
+        ThreadCapture.unclaim(session)
     }
 
     /// - Signal safety: safe. See `TracebackDumper.writeThread`.

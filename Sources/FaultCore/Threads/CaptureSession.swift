@@ -39,6 +39,8 @@ package struct CaptureSlot: ~Copyable {
 package struct CaptureSession: ~Copyable {
     /// Kernel tid of the thread running a capture (or preparing the session), 0 when free.
     package let owner = Atomic<UInt32>(0)
+    /// The tid of a fatal dump that keeps the other threads stopped until the process dies, or 0.
+    package let held = Atomic<UInt32>(0)
     /// 1 while other threads are being captured (slots valid).
     package let active = Atomic<UInt32>(0)
     /// Number of slots in use in the current capture.

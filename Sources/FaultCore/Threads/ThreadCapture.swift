@@ -122,26 +122,25 @@ package enum ThreadCapture {
             directory.close()
         }
         // Choose each thread's signal from its blocked mask, then install the capture handler on those needed.
+        // glibc blocks every signal in a new thread until its start routine runs: a thread that blocks all
+        // candidates is looked at again a few times, 5 ms apart.
         var needed: UInt32 = 0
-        var index = 0
-        while index < count {
-            let slot = slots + index
-            if let blocked = ThreadSignalMask.blocked(tid: slot.pointee.tid, buffer: session.pointee.statusBuffer) {
-                var candidate = 0
-                while candidate < CaptureSignals.count {
-                    let signal = CaptureSignals.signal(at: candidate)
-                    if blocked & (UInt64(1) << UInt64(signal - 1)) == 0 {
-                        slot.pointee.signal = signal
-                        needed |= UInt32(1) << UInt32(candidate)
-                        break
-                    }
-                    candidate += 1
+        var round = 0
+        while round < 5 {
+            var stillBlocked = 0
+            var index = 0
+            while index < count {
+                let slot = slots + index
+                let state = slot.pointee.state.load(ordering: .relaxed)
+                if state == CaptureSlot.idle || state == CaptureSlot.blocked {
+                    needed |= chooseSignal(slot, buffer: session.pointee.statusBuffer)
+                    if slot.pointee.state.load(ordering: .relaxed) == CaptureSlot.blocked { stillBlocked += 1 }
                 }
-                if slot.pointee.signal == 0 { slot.pointee.state.store(CaptureSlot.blocked, ordering: .relaxed) }
-            } else {
-                slot.pointee.state.store(CaptureSlot.gone, ordering: .relaxed)
+                index += 1
             }
-            index += 1
+            if stillBlocked == 0 { break }
+            SafeLibc.sleep(nanoseconds: 5_000_000)
+            round += 1
         }
         installCaptureHandlers(session, needed: needed)
         session.pointee.capturedWord.store(0)
@@ -149,7 +148,7 @@ package enum ThreadCapture {
         session.pointee.active.store(1, ordering: .releasing)
 
         var requested: UInt32 = 0
-        index = 0
+        var index = 0
         while index < count {
             let slot = slots + index
             if slot.pointee.signal != 0 {
@@ -164,6 +163,30 @@ package enum ThreadCapture {
         }
         waitForAnswers(session, requested: requested)
         return CaptureResult(count: count, more: more)
+    }
+
+    /// Picks the first candidate signal the slot's thread does not block; marks the slot blocked when there is
+    /// none, or gone when its status cannot be read. Returns the candidate's bit (0 when none).
+    ///
+    /// - Signal safety: safe. open/read/close of /proc/self/task/<tid>/status.
+    @_noAllocation @_noLocks
+    static func chooseSignal(_ slot: UnsafeMutablePointer<CaptureSlot>, buffer: UnsafeMutableRawBufferPointer) -> UInt32 {
+        guard let blocked = ThreadSignalMask.blocked(tid: slot.pointee.tid, buffer: buffer) else {
+            slot.pointee.state.store(CaptureSlot.gone, ordering: .relaxed)
+            return 0
+        }
+        var candidate = 0
+        while candidate < CaptureSignals.count {
+            let signal = CaptureSignals.signal(at: candidate)
+            if blocked & (UInt64(1) << UInt64(signal - 1)) == 0 {
+                slot.pointee.signal = signal
+                slot.pointee.state.store(CaptureSlot.idle, ordering: .relaxed)
+                return UInt32(1) << UInt32(candidate)
+            }
+            candidate += 1
+        }
+        slot.pointee.state.store(CaptureSlot.blocked, ordering: .relaxed)
+        return 0
     }
 
     /// Waits until `requested` threads answered or the time is up, then marks the silent ones abandoned.
@@ -222,6 +245,20 @@ package enum ThreadCapture {
             }
             candidate += 1
         }
+    }
+
+    /// Releases threads that a fatal dump kept stopped (`AllThreadsDump.write(keepOthersStopped: true)`), when
+    /// the caller is the thread that stopped them; does nothing otherwise.
+    ///
+    /// - Signal safety: safe. Atomics, futex(2) and sigaction(2).
+    @_noAllocation @_noLocks
+    package static func releaseHeldThreads() {
+        guard let session = captureSession else { return }
+        let me = UInt32(truncatingIfNeeded: SafeLibc.gettid())
+        guard session.pointee.held.load(ordering: .acquiring) == me else { return }
+        session.pointee.held.store(0, ordering: .releasing)
+        resumeAll(session)
+        unclaim(session)
     }
 
     /// Installs the capture handler on each needed candidate signal that does not have it yet, saving the
