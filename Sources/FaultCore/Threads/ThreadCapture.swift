@@ -90,7 +90,7 @@ package enum ThreadCapture {
         session.pointee.owner.store(0, ordering: .releasing)
     }
 
-    /// Lists the other threads (not the caller, not `excluding`), at most `limit` of them, sends each a signal
+    /// Lists the other threads (not the caller, not the watchdog thread), at most `limit` of them, sends each a signal
     /// it does not block, and waits (at most `answerTimeout` in total) until they have stored their registers.
     /// The caller must hold the session, and must call `resumeAll` afterwards.
     ///
@@ -100,6 +100,8 @@ package enum ThreadCapture {
     package static func suspendOthers(_ session: UnsafeMutablePointer<CaptureSession>, limit: Int) -> CaptureResult {
         let me = SafeLibc.gettid()
         let pid = SafeLibc.getpid()
+        // The watchdog thread blocks every signal and only ever sleeps or dumps: it is never listed.
+        let watchdog = watchdogState?.pointee.threadID.load(ordering: .acquiring) ?? 0
         let slots = session.pointee.slots
         let capacity = min(max(limit, 0), session.pointee.capacity)
         var count = 0
@@ -108,7 +110,7 @@ package enum ThreadCapture {
             var seen = 0
             while let tid = directory.next(), seen < 1_000_000 {
                 seen += 1
-                if tid == me { continue }
+                if tid == me || tid == watchdog { continue }
                 if count >= capacity {
                     more = true
                     break

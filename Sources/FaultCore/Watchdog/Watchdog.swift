@@ -173,5 +173,11 @@ package enum Watchdog {
             throw SystemError(operation: "pthread_create", errno: result)
         }
         pthread_detach(thread)
+        // Wait (briefly) until the thread has published its tid, so dumps from now on leave it out.
+        var rounds = 0
+        while state.pointee.threadID.load(ordering: .acquiring) == 0 && rounds < 1000 {
+            usleep(1000)
+            rounds += 1
+        }
     }
 }

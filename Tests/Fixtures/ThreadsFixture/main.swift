@@ -145,6 +145,12 @@ func enableOrExit() {
 
 // MARK: Modes
 
+// A child started from a test inherits the signal mask of the thread that spawned it; Swift Testing runs on
+// libdispatch threads, which block SIGUSR1 and others. Start from an empty mask, as a program run from a shell.
+var emptyMask = sigset_t()
+sigemptyset(&emptyMask)
+pthread_sigmask(SIG_SETMASK, &emptyMask, nil)
+
 switch mode {
 case "threads":
     startNamedThreads()
