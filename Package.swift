@@ -38,12 +38,21 @@ let package = Package(
             path: "Tests/Fixtures/CrashFixture"
         ),
 
+        .target(
+            name: "CThreadsFixtureSupport", dependencies: ["CAllocationCounter"],
+            path: "Tests/Fixtures/CThreadsFixtureSupport"),
+        .executableTarget(
+            name: "ThreadsFixture",
+            dependencies: ["FaultHandling", "CThreadsFixtureSupport", "CAllocationCounter"],
+            path: "Tests/Fixtures/ThreadsFixture"
+        ),
+
         .testTarget(name: "FaultDemanglingTests", dependencies: ["FaultDemangling"]),
         .testTarget(name: "FaultSymbolsTests", dependencies: ["FaultSymbols", "CAllocationCounter"]),
         .testTarget(name: "FaultCoreTests", dependencies: ["FaultCore", "CAllocationCounter"]),
         .testTarget(
             name: "FaultHandlingTests",
-            dependencies: ["FaultHandling", "CrashFixture", "CAllocationCounter"]
+            dependencies: ["FaultHandling", "CrashFixture", "ThreadsFixture", "CAllocationCounter"]
         ),
     ]
 )

@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <linux/futex.h>
 #include <sys/syscall.h>
+#include <sys/auxv.h>
 #include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
@@ -74,6 +75,12 @@ long cfh_sigprocmask(int how, const sigset_t *set, sigset_t *old) {
 int cfh_pipe_nonblocking(int fds[2]) {
     return pipe2(fds, O_NONBLOCK | O_CLOEXEC) == 0 ? 0 : -errno;
 }
+
+int cfh_sigrtmin(void) { return SIGRTMIN; }
+
+int cfh_sigrtmax(void) { return SIGRTMAX; }
+
+unsigned long cfh_is_secure_execution(void) { return getauxval(AT_SECURE); }
 
 // The image table is published with a release store and read from signal handlers with an acquire load.
 uintptr_t cfh_atomic_load_acquire(const uintptr_t *address) {

@@ -45,15 +45,28 @@ public enum FaultHandler {
     ///     reusing yours later cannot send a dump into an unrelated file.
     ///   - allThreads: Dump every thread (`true`) or only the faulting one.
     ///   - chain: After the dump, call the handler that was installed before instead of dying at once.
+    ///   - maxThreads: With `allThreads`, the most thread blocks written (the faulting thread counts as one);
+    ///     when more threads exist, a last line `...` says so. 1...10 000.
     /// - Throws: ``FaultHandlerError`` if the output is invalid or a handler cannot be installed.
-    public static func enable(output: Output = .standardError, allThreads: Bool = true, chain: Bool = false) throws {
+    ///
+    /// While enabled, every thread created afterwards (with `Thread`, `pthread_create`, by libdispatch or the
+    /// Swift concurrency pool) also gets an alternate signal stack, so a stack overflow on it is dumped too; see
+    /// `docs/threads.md` for exactly what is covered.
+    public static func enable(
+        output: Output = .standardError, allThreads: Bool = true, chain: Bool = false,
+        maxThreads: Int = defaultMaxThreads
+    ) throws {
+        try validate(maxThreads: maxThreads)
         try state.withLock { state in
             let destination = try output.open()
             Preparation.prepareForDumps()
             Preparation.watchLoadedImages()
+            ThreadCapture.prepare(capacity: maxThreads)
             AlternateStack.installForCurrentThread()
+            AlternateStack.enableForNewThreads()
             do {
-                try FatalSignalHandler.install(fd: destination.fd, allThreads: allThreads, chain: chain)
+                try FatalSignalHandler.install(
+                    fd: destination.fd, allThreads: allThreads, chain: chain, maxThreads: maxThreads)
             } catch let error as SystemError {
                 destination.close()
                 throw FaultHandlerError.systemCallFailed(operation: error.operation, errno: error.errno)
@@ -70,6 +83,7 @@ public enum FaultHandler {
     public static func disable() -> Bool {
         state.withLock { state in
             let wasEnabled = FatalSignalHandler.uninstall()
+            AlternateStack.disableForNewThreads()
             state.fatalOutput?.close()
             state.fatalOutput = nil
             return wasEnabled
@@ -88,23 +102,42 @@ public enum FaultHandler {
     ///
     /// - Parameters:
     ///   - output: Where the dump goes.
-    ///   - allThreads: With `true` the header reads `Current thread 0x… (most recent call first):`; with
-    ///     `false`, `Stack (most recent call first):`. Only the calling thread is dumped in this version.
+    ///   - allThreads: With `true`, the calling thread under `Current thread 0x… (most recent call first):`,
+    ///     then every other thread under `Thread 0x…` (each is stopped briefly with a signal while its stack is
+    ///     read); with `false`, only the calling thread, under `Stack (most recent call first):`.
+    ///   - maxThreads: The most thread blocks written (the calling thread counts as one), then `...`.
     /// - Throws: ``FaultHandlerError`` if the output is invalid or the dump could not be written.
-    public static func dumpTraceback(output: Output = .standardError, allThreads: Bool = true) throws {
+    public static func dumpTraceback(
+        output: Output = .standardError, allThreads: Bool = true, maxThreads: Int = defaultMaxThreads
+    ) throws {
+        try validate(maxThreads: maxThreads)
         let destination = try output.open()
         defer { destination.close() }
         Preparation.prepareForDumpsAndWait()
-        let written = OnDemandDump.dumpCallingThread(fd: destination.fd, allThreads: allThreads)
+        ThreadCapture.prepare(capacity: maxThreads)
+        let written = OnDemandDump.dumpCallingThread(
+            fd: destination.fd, allThreads: allThreads, maxThreads: maxThreads)
         if !written {
             throw FaultHandlerError.writeFailed(output: output.description)
         }
     }
 
-    /// State of the API, guarded by a mutex (never touched by signal handlers).
-    private struct State: ~Copyable {
-        var fatalOutput: OpenedOutput?
+    /// The default cap on thread blocks per dump, as in Python's faulthandler.
+    public static let defaultMaxThreads = 100
+
+    /// Throws unless `maxThreads` is in 1...10 000.
+    static func validate(maxThreads: Int) throws(FaultHandlerError) {
+        guard maxThreads >= 1 && maxThreads <= 10_000 else {
+            throw .invalidArgument("maxThreads must be between 1 and 10000, not \(maxThreads)")
+        }
     }
 
-    private static let state = Mutex(State())
+    /// State of the API, guarded by a mutex (never touched by signal handlers).
+    struct State: ~Copyable {
+        var fatalOutput: OpenedOutput?
+        /// Outputs of registered signals, by signal number.
+        var userSignalOutputs: [CInt: OpenedOutput] = [:]
+    }
+
+    static let state = Mutex(State())
 }

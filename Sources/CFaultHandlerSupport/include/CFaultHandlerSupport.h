@@ -45,6 +45,13 @@ long cfh_sigprocmask(int how, const sigset_t *set, sigset_t *old);
 /// pipe2(2) with O_NONBLOCK | O_CLOEXEC into `fds` (read end, write end). Returns 0 or -errno.
 /// Used at preparation time for the write-to-pipe memory probe (the fallback when process_vm_readv is denied).
 int cfh_pipe_nonblocking(int fds[2]);
+/// glibc's first and last real-time signal numbers (SIGRTMIN/SIGRTMAX are function-like macros Swift cannot
+/// import). Async-signal-safe (they read a constant).
+int cfh_sigrtmin(void);
+int cfh_sigrtmax(void);
+/// getauxval(AT_SECURE): non-zero when the process runs set-user-ID, set-group-ID or with capabilities, so
+/// the environment must not be trusted.
+unsigned long cfh_is_secure_execution(void);
 
 // MARK: Atomics (Swift's Atomic cannot live in a statically-initialised global)
 
@@ -93,6 +100,29 @@ void cfh_capture_and_call(cfh_registers_callback callback, void *context);
 
 /// Size in bytes of a ucontext_t, and the offset of the general registers inside it (for tests).
 size_t cfh_ucontext_size(void);
+
+// MARK: Threads: alternate stacks for every new thread, the startup hook, test hooks (threads.c)
+
+/// Sets the size of the alternate signal stack that every thread created from now on installs for itself
+/// (0 = none, the default). `pthread_create` is interposed by this library: its start routine wrapper maps
+/// `size` bytes plus a guard page, installs them with sigaltstack(2), and unmaps them when the thread exits.
+/// Not async-signal-safe (call at enable time).
+void cfh_set_thread_alternate_stack_size(size_t size);
+/// The size set by `cfh_set_thread_alternate_stack_size`.
+size_t cfh_thread_alternate_stack_size(void);
+
+/// The startup hook: a constructor in this library calls `swift_faulthandler_startup(options)` before main when
+/// the environment variable SWIFT_FAULTHANDLER is set, not empty and not "0", and the process is not running
+/// with elevated privileges (AT_SECURE). The function is declared weak here and defined by the FaultHandling
+/// module, so programs that link only the core are unaffected.
+void swift_faulthandler_startup(const char *options) __attribute__((weak));
+
+/// Test hook: the watchdog thread calls `cfh_test_hook_watchdog_dump(0)` right before and
+/// `cfh_test_hook_watchdog_dump(1)` right after each dump, when a program defines that (weak) function. Used
+/// by tests to count allocations made on the watchdog thread during its dump.
+void cfh_test_hook_watchdog_dump(int phase) __attribute__((weak));
+/// Calls the test hook above if it is defined.
+void cfh_watchdog_observe(int phase);
 
 // MARK: Dynamic loader (NOT async-signal-safe: call only outside signal handlers)
 

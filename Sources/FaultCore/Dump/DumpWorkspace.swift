@@ -82,6 +82,13 @@ package struct DumpWorkspacePool: ~Copyable {
         }
     }
 
+    /// Frees every slot: in a forked child no other thread exists, so a claim held at fork time is stale.
+    ///
+    /// - Signal safety: unsafe. Call from a pthread_atfork child handler only.
+    package func resetAfterFork() {
+        busy.store(0, ordering: .releasing)
+    }
+
     /// Returns a slot claimed with `claim`.
     ///
     /// - Signal safety: safe. An atomic and.

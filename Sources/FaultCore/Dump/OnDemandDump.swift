@@ -6,6 +6,7 @@ package enum OnDemandDump {
     struct Request {
         var fd: CInt
         var allThreads: Bool
+        var maxThreads: Int
         var written: Bool
     }
 
@@ -15,8 +16,10 @@ package enum OnDemandDump {
     /// - Signal safety: safe. Register capture in assembly, then `TracebackDumper.dumpCurrentThread`, called
     ///   while the captured frames are still live.
     @_noAllocation @_noLocks
-    package static func dumpCallingThread(fd: CInt, allThreads: Bool) -> Bool {
-        var request = Request(fd: fd, allThreads: allThreads, written: false)
+    package static func dumpCallingThread(
+        fd: CInt, allThreads: Bool, maxThreads: Int = AllThreadsDump.defaultMaximumThreads
+    ) -> Bool {
+        var request = Request(fd: fd, allThreads: allThreads, maxThreads: maxThreads, written: false)
         withUnsafeMutablePointer(to: &request) { pointer in
             SafeLibc.captureRegistersAndCall(onDemandDumpCallback, context: UnsafeMutableRawPointer(pointer))
         }
@@ -33,5 +36,6 @@ private func onDemandDumpCallback(_ registers: UnsafePointer<UInt64>?, _ context
     let request = context.assumingMemoryBound(to: OnDemandDump.Request.self)
     let file = RegisterFile(copying: registers)
     request.pointee.written = TracebackDumper.dumpCurrentThread(
-        fd: request.pointee.fd, allThreads: request.pointee.allThreads, registers: file)
+        fd: request.pointee.fd, allThreads: request.pointee.allThreads, registers: file,
+        maxThreads: request.pointee.maxThreads)
 }

@@ -19,6 +19,7 @@ package enum Preparation {
                 pool.initialize(to: DumpWorkspacePool())
                 dumpWorkspacePool = pool
             }
+            ThreadCapture.prepare(capacity: AllThreadsDump.defaultMaximumThreads)
             ImageTable.prepare()
             _ = ImageTable.refresh()
             guard let table = ImageTable.current else { return }

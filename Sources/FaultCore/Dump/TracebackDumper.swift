@@ -26,7 +26,7 @@ package enum TracebackDumper {
     @_noAllocation @_noLocks
     package static func dumpFatal(
         signal: CInt, info: UnsafeMutablePointer<siginfo_t>?, context: UnsafeMutableRawPointer?,
-        fd: CInt, allThreads: Bool
+        fd: CInt, allThreads: Bool, maxThreads: Int = AllThreadsDump.defaultMaximumThreads
     ) {
         guard let pool = dumpWorkspacePool else { return }
         let workspace = pool.pointee.fatalWorkspace()
@@ -42,27 +42,43 @@ package enum TracebackDumper {
             : UnsafeRawBufferPointer(start: nil, count: 0)
         SignalDescription.writeCause(cause, runtimeFailure: reason, to: &writer)
         writer.write("\n\n")
-        writeThread(
-            style: allThreads ? .current : .stackOnly, tid: SafeLibc.gettid(), pthread: SafeLibc.pthreadSelf(),
-            registers: registers, skipOwnFrames: false, workspace: workspace, writer: &writer)
+        if allThreads {
+            AllThreadsDump.write(
+                current: registers, skipOwnFrames: false, maxThreads: maxThreads, keepOthersStopped: true,
+                workspace: workspace, writer: &writer)
+        } else {
+            writeThread(
+                style: .stackOnly, tid: SafeLibc.gettid(), pthread: SafeLibc.pthreadSelf(),
+                registers: registers, skipOwnFrames: false, workspace: workspace, writer: &writer)
+        }
         writer.flush()
     }
 
-    /// Writes the calling thread's stack, as `dumpTraceback` does: no cause line, our own frames skipped.
+    /// Writes the calling thread's stack (then, with `allThreads`, every other thread's), as `dumpTraceback`
+    /// and user-signal dumps do: no cause line; our own frames at the top skipped when `skipOwnFrames`.
     /// Returns false if no workspace could be claimed or the output failed.
     ///
     /// - Signal safety: safe. Claims a shared workspace (bounded wait), guarded reads and write(2).
     @_noAllocation @_noLocks
-    package static func dumpCurrentThread(fd: CInt, allThreads: Bool, registers: RegisterFile) -> Bool {
+    package static func dumpCurrentThread(
+        fd: CInt, allThreads: Bool, registers: RegisterFile, skipOwnFrames: Bool = true,
+        maxThreads: Int = AllThreadsDump.defaultMaximumThreads
+    ) -> Bool {
         guard let pool = dumpWorkspacePool else { return false }
         let slot = pool.pointee.claim()
         guard slot >= 0 else { return false }
         defer { pool.pointee.release(slot) }
         let workspace = pool.pointee.slots + slot
         var writer = SignalSafeWriter(fd: fd, buffer: workspace.pointee.output)
-        writeThread(
-            style: allThreads ? .current : .stackOnly, tid: SafeLibc.gettid(), pthread: SafeLibc.pthreadSelf(),
-            registers: registers, skipOwnFrames: true, workspace: workspace, writer: &writer)
+        if allThreads {
+            AllThreadsDump.write(
+                current: registers, skipOwnFrames: skipOwnFrames, maxThreads: maxThreads, workspace: workspace,
+                writer: &writer)
+        } else {
+            writeThread(
+                style: .stackOnly, tid: SafeLibc.gettid(), pthread: SafeLibc.pthreadSelf(),
+                registers: registers, skipOwnFrames: skipOwnFrames, workspace: workspace, writer: &writer)
+        }
         writer.flush()
         return !writer.failed
     }

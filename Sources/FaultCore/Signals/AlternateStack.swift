@@ -1,6 +1,8 @@
 // Alternate signal stacks, so that a stack overflow can still be dumped: the kernel cannot push a signal frame
 // on an exhausted stack, and without an alternate stack the process dies silently.
 
+import CFaultHandlerSupport
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -46,5 +48,20 @@ package enum AlternateStack {
             return false
         }
         return true
+    }
+
+    /// Makes every thread created from now on install an alternate stack of `size` bytes for itself (through
+    /// the library's `pthread_create` wrapper, see CFaultHandlerSupport/threads.c).
+    ///
+    /// - Signal safety: unsafe. Call outside signal handlers only.
+    package static func enableForNewThreads() {
+        cfh_set_thread_alternate_stack_size(size)
+    }
+
+    /// Stops giving new threads alternate stacks (threads that have one keep it until they exit).
+    ///
+    /// - Signal safety: unsafe. Call outside signal handlers only.
+    package static func disableForNewThreads() {
+        cfh_set_thread_alternate_stack_size(0)
     }
 }

@@ -17,6 +17,8 @@ package struct FatalHandlerState: ~Copyable {
     package var fd: CInt = 2
     /// Dump every thread, or only the faulting one.
     package var allThreads = true
+    /// Most thread blocks in an all-threads dump.
+    package var maxThreads = 100
     /// After the dump, hand the signal to the handler that was installed before us.
     package var chain = false
     /// Whether our handlers are installed.
@@ -47,7 +49,7 @@ package enum FatalSignalHandler {
     /// saved on the first install only, so `uninstall` restores what was there before us.
     ///
     /// - Signal safety: unsafe. Call outside signal handlers only.
-    package static func install(fd: CInt, allThreads: Bool, chain: Bool) throws(SystemError) {
+    package static func install(fd: CInt, allThreads: Bool, chain: Bool, maxThreads: Int = 100) throws(SystemError) {
         if fatalHandlerState == nil {
             let state = UnsafeMutablePointer<FatalHandlerState>.allocate(capacity: 1)
             state.initialize(to: FatalHandlerState())
@@ -56,6 +58,7 @@ package enum FatalSignalHandler {
         let state = fatalHandlerState!
         state.pointee.fd = fd
         state.pointee.allThreads = allThreads
+        state.pointee.maxThreads = maxThreads
         state.pointee.chain = chain
         state.pointee.claim.store(0, ordering: .releasing)
         if state.pointee.installed { return }
@@ -142,6 +145,9 @@ func fatalSignalEntry(_ signal: CInt, _ info: UnsafeMutablePointer<siginfo_t>?, 
         SafeLibc.raise(signal)
         return
     }
+    // Another thread's all-threads dump may stop this one while it waits below: show it where it faulted.
+    ThreadCapture.publishFaultContext(context)
+    defer { ThreadCapture.withdrawFaultContext() }
     let me = UInt32(truncatingIfNeeded: SafeLibc.gettid())
     let (claimed, owner) = state.pointee.claim.compareExchange(expected: 0, desired: me, ordering: .acquiringAndReleasing)
     if !claimed {
@@ -166,7 +172,7 @@ func fatalSignalEntry(_ signal: CInt, _ info: UnsafeMutablePointer<siginfo_t>?, 
     let code = info?.pointee.si_code ?? 0
     TracebackDumper.dumpFatal(
         signal: signal, info: info, context: context,
-        fd: state.pointee.fd, allThreads: state.pointee.allThreads)
+        fd: state.pointee.fd, allThreads: state.pointee.allThreads, maxThreads: state.pointee.maxThreads)
 
     let chain = state.pointee.chain
     let index = FatalSignals.index(of: signal) ?? 0
@@ -175,6 +181,8 @@ func fatalSignalEntry(_ signal: CInt, _ info: UnsafeMutablePointer<siginfo_t>?, 
     } else {
         FatalSignalHandler.restoreDefaults()
     }
+    // The other threads stay stopped until the process dies, except when another handler takes over.
+    if chain { ThreadCapture.releaseHeldThreads() }
     if chain && PreviousHandler.call(state.pointee.previous + index, signal: signal, info: info, context: context) {
         return
     }
@@ -182,4 +190,5 @@ func fatalSignalEntry(_ signal: CInt, _ info: UnsafeMutablePointer<siginfo_t>?, 
         return  // the faulting instruction runs again under the restored disposition
     }
     SafeLibc.raise(signal)
+    ThreadCapture.releaseHeldThreads()  // still alive: the signal did not end the process
 }

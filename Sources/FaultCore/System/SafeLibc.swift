@@ -171,6 +171,31 @@ package enum SafeLibc {
         _unsafePerformance { cfh_sigprocmask(how, set, old) }
     }
 
+    /// Unblocks `signal` (1...64) for the calling thread.
+    ///
+    /// - Signal safety: safe. rt_sigprocmask(2); the set is built in place (bit n-1 of the first word).
+    @_noAllocation @_noLocks
+    package static func unblock(_ signal: CInt) {
+        guard signal >= 1 && signal <= 64 else { return }
+        var set = sigset_t()
+        withUnsafeMutableBytes(of: &set) { bytes in
+            bytes.storeBytes(of: UInt64(1) << UInt64(signal - 1), toByteOffset: 0, as: UInt64.self)
+        }
+        _ = sigprocmask(SIG_UNBLOCK, &set, nil)
+    }
+
+    /// glibc's SIGRTMIN (the first real-time signal an application may use).
+    ///
+    /// - Signal safety: safe. Reads a constant.
+    @_noAllocation @_noLocks
+    package static func realtimeSignalMinimum() -> CInt { _unsafePerformance { cfh_sigrtmin() } }
+
+    /// glibc's SIGRTMAX.
+    ///
+    /// - Signal safety: safe. Reads a constant.
+    @_noAllocation @_noLocks
+    package static func realtimeSignalMaximum() -> CInt { _unsafePerformance { cfh_sigrtmax() } }
+
     /// clock_gettime(CLOCK_MONOTONIC) in nanoseconds.
     ///
     /// - Signal safety: safe. clock_gettime(2) is async-signal-safe.

@@ -1,0 +1,315 @@
+// A program for the all-threads, watchdog, user-signal, startup and stack-overflow tests. Each mode sets up
+// threads parked in known functions, then dumps in the way the mode names; tests check the output and the exit
+// status from outside.
+//
+// Usage: ThreadsFixture MODE [OPTIONS…]   (see `modes` below)
+
+import CAllocationCounter
+import CThreadsFixtureSupport
+import FaultHandling
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+let commandLine = Array(CommandLine.arguments.dropFirst())
+let mode = commandLine.first ?? "help"
+let arguments = Array(commandLine.dropFirst())
+
+func option(_ name: String) -> String? {
+    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }
+    return arguments[index + 1]
+}
+
+func say(_ text: String) {
+    print(text)
+    fflush(nil)
+}
+
+nonisolated(unsafe) var sink = 0
+let parkedThreads = Atomic<Int>(0)
+
+// MARK: Parked threads
+
+@inline(never)
+func parkForever() -> Never {
+    parkedThreads.wrappingAdd(1, ordering: .relaxed)
+    while true { pause() }
+}
+
+@inline(never) func parkedInAlpha() -> Never { parkForever() }
+@inline(never) func parkedInBeta() -> Never { parkForever() }
+@inline(never) func parkedInGamma() -> Never { parkForever() }
+
+/// Starts a thread named `name` that runs `body` (a thin function: no context).
+func startThread(named name: String, _ body: @convention(c) () -> Void) {
+    struct Start {
+        var name: String
+        var body: @convention(c) () -> Void
+    }
+    let start = UnsafeMutablePointer<Start>.allocate(capacity: 1)
+    start.initialize(to: Start(name: name, body: body))
+    var thread = pthread_t()
+    let result = pthread_create(&thread, nil, { raw in
+        let start = raw!.assumingMemoryBound(to: Start.self)
+        threads_fixture_set_name(start.pointee.name)
+        start.pointee.body()
+        return nil
+    }, start)
+    precondition(result == 0, "pthread_create failed")
+    pthread_detach(thread)
+}
+
+/// Starts alpha, beta and gamma and waits until all three are parked.
+func startNamedThreads() {
+    startThread(named: "alpha-worker") { parkedInAlpha() }
+    startThread(named: "beta-worker") { parkedInBeta() }
+    startThread(named: "gamma-worker") { parkedInGamma() }
+    waitForParked(3)
+}
+
+func waitForParked(_ count: Int) {
+    var rounds = 0
+    while parkedThreads.load(ordering: .relaxed) < count && rounds < 5000 {
+        usleep(1000)
+        rounds += 1
+    }
+    usleep(20_000)  // let the last one reach pause()
+}
+
+// MARK: Main-thread functions the dumps must show
+
+@inline(never)
+func dumpFromMain(maxThreads: Int) {
+    do {
+        try FaultHandler.dumpTraceback(maxThreads: maxThreads)
+    } catch {
+        say("dump failed: \(error)")
+        exit(3)
+    }
+    sink += 1
+}
+
+/// Sleeps `seconds` on the main thread, resuming after signals (a dump interrupts nanosleep with EINTR).
+@inline(never)
+func watchdogSleeper(_ seconds: Double) {
+    var now = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &now)
+    let deadline = Double(now.tv_sec) + Double(now.tv_nsec) / 1e9 + seconds
+    while true {
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        let left = deadline - (Double(now.tv_sec) + Double(now.tv_nsec) / 1e9)
+        if left <= 0 { break }
+        usleep(UInt32(min(left, 0.05) * 1e6))
+    }
+    sink += 1
+}
+
+@inline(never)
+func signalSender(_ signal: CInt) {
+    threads_fixture_signal_self(signal)
+    sink += 1
+}
+
+@inline(never)
+func fixtureRecurse(_ depth: Int) -> Int {
+    var padding = (depth, depth, depth, depth, depth, depth, depth, depth)
+    return withUnsafeMutableBytes(of: &padding) { bytes in
+        bytes[0] &+= 1
+        return fixtureRecurse(depth + 1) &+ Int(bytes[1])
+    }
+}
+
+@inline(never)
+func crashWithSegv() {
+    let pointer = UnsafeMutablePointer<Int>(bitPattern: 8)!
+    sink = pointer.pointee
+}
+
+func expectThrow(_ label: String, _ body: () throws -> Void) {
+    do {
+        try body()
+        say("\(label): accepted")
+    } catch {
+        say("\(label): threw \(error)")
+    }
+}
+
+func enableOrExit() {
+    do { try FaultHandler.enable() } catch {
+        say("enable failed: \(error)")
+        exit(3)
+    }
+}
+
+// MARK: Modes
+
+// A child started from a test inherits the signal mask of the thread that spawned it; Swift Testing runs on
+// libdispatch threads, which block SIGUSR1 and others. Start from an empty mask, as a program run from a shell.
+var emptyMask = sigset_t()
+sigemptyset(&emptyMask)
+pthread_sigmask(SIG_SETMASK, &emptyMask, nil)
+
+switch mode {
+case "threads":
+    startNamedThreads()
+    dumpFromMain(maxThreads: Int(option("--max") ?? "100") ?? 100)
+case "many":
+    let count = Int(option("--count") ?? "150") ?? 150
+    for index in 0..<count { startThread(named: "parked-\(index)") { parkedInBeta() } }
+    waitForParked(count)
+    dumpFromMain(maxThreads: Int(option("--max") ?? "100") ?? 100)
+case "segv-threads":
+    startNamedThreads()
+    enableOrExit()
+    crashWithSegv()
+case "watchdog":
+    try FaultHandler.dumpTracebackLater(after: .milliseconds(500))
+    watchdogSleeper(1.5)
+case "watchdog-repeat":
+    try FaultHandler.dumpTracebackLater(after: .milliseconds(200), repeating: true)
+    watchdogSleeper(1.1)
+    FaultHandler.cancelDumpTracebackLater()
+    watchdogSleeper(0.4)
+case "watchdog-cancel":
+    try FaultHandler.dumpTracebackLater(after: .milliseconds(300))
+    FaultHandler.cancelDumpTracebackLater()
+    FaultHandler.cancelDumpTracebackLater()
+    watchdogSleeper(0.8)
+case "watchdog-rearm":
+    try FaultHandler.dumpTracebackLater(after: .milliseconds(300))
+    watchdogSleeper(0.15)
+    try FaultHandler.dumpTracebackLater(after: .milliseconds(600))
+    watchdogSleeper(1.2)
+case "watchdog-exit":
+    try FaultHandler.dumpTracebackLater(after: .milliseconds(300), exit: true)
+    watchdogSleeper(3)
+    say("not exited")
+case "watchdog-bad":
+    expectThrow("zero") { try FaultHandler.dumpTracebackLater(after: .zero) }
+    expectThrow("negative") { try FaultHandler.dumpTracebackLater(after: .seconds(-1)) }
+    expectThrow("two years") { try FaultHandler.dumpTracebackLater(after: .seconds(2 * 365 * 24 * 3600)) }
+    expectThrow("max threads") { try FaultHandler.dumpTracebackLater(after: .seconds(1), maxThreads: 0) }
+    FaultHandler.cancelDumpTracebackLater()
+case "cancel-unarmed":
+    FaultHandler.cancelDumpTracebackLater()
+    say("cancelled")
+case "watchdog-fork":
+    try FaultHandler.dumpTracebackLater(after: .milliseconds(400))
+    let child = fork()
+    if child == 0 {
+        FaultHandler.cancelDumpTracebackLater()
+        say("child cancelled")
+        try FaultHandler.dumpTracebackLater(after: .milliseconds(200))
+        watchdogSleeper(0.6)
+        exit(0)
+    }
+    FaultHandler.cancelDumpTracebackLater()
+    var status: CInt = 0
+    waitpid(child, &status, 0)
+    say("child status \(status)")
+case "watchdog-mallocs":
+    threads_fixture_enable_watchdog_hook()
+    startNamedThreads()
+    try FaultHandler.dumpTracebackLater(after: .milliseconds(200))
+    watchdogSleeper(0.8)
+case "user-signal":
+    try FaultHandler.register(.user1)
+    signalSender(SIGUSR1)
+    say("continued")
+case "user-signal-unregister":
+    try FaultHandler.register(.user1)
+    say("unregister: \(FaultHandler.unregister(.user1)), again: \(FaultHandler.unregister(.user1))")
+    signalSender(SIGUSR1)
+    say("survived")
+case "user-signal-chain":
+    startNamedThreads()
+    threads_fixture_install_counting_handler(SIGUSR1)
+    try FaultHandler.register(.user1, chain: true)
+    try FaultHandler.register(.user1, chain: true)  // twice: the counting handler stays the previous one
+    allocation_counter_arm()
+    signalSender(SIGUSR1)
+    _ = allocation_counter_disarm()
+    say("previous handler calls: \(threads_fixture_counting_handler_calls())")
+    say("mallocs during dump: \(threads_fixture_counting_handler_mallocs())")
+    FaultHandler.unregister(.user1)
+    signalSender(SIGUSR1)  // the counting handler again, restored by unregister
+    say("previous handler calls after unregister: \(threads_fixture_counting_handler_calls())")
+case "user-signal-refuse":
+    expectThrow("SIGSEGV") { try FaultHandler.register(FaultHandler.Signal(rawValue: SIGSEGV)) }
+    expectThrow("SIGABRT") { try FaultHandler.register(FaultHandler.Signal(rawValue: SIGABRT)) }
+    expectThrow("SIGKILL") { try FaultHandler.register(FaultHandler.Signal(rawValue: SIGKILL)) }
+    expectThrow("SIGSTOP") { try FaultHandler.register(FaultHandler.Signal(rawValue: SIGSTOP)) }
+    expectThrow("zero") { try FaultHandler.register(FaultHandler.Signal(rawValue: 0)) }
+    expectThrow("65") { try FaultHandler.register(FaultHandler.Signal(rawValue: 65)) }
+    expectThrow("realtime 99") { try FaultHandler.register(.realtime(99)) }
+    expectThrow("realtime 2") { try FaultHandler.register(.realtime(2)) }
+    say("unregister SIGSEGV: \(FaultHandler.unregister(FaultHandler.Signal(rawValue: SIGSEGV)))")
+case "env-segv":
+    crashWithSegv()
+case "env-signal":
+    signalSender(SIGUSR1)
+    say("continued")
+case "overflow-thread":
+    enableOrExit()
+    startThread(named: "recursing") { sink = fixtureRecurse(1) }
+    sleep(10)
+case "overflow-task":
+    enableOrExit()
+    Task.detached { sink = fixtureRecurse(1) }
+    sleep(10)
+case "nondisturb":
+    try nonDisturbance()
+default:
+    say("unknown mode \(mode)")
+    exit(2)
+}
+exit(0)
+
+// MARK: Non-disturbance
+
+/// The pipe reader's counters.
+enum Reader {
+    static let bytes = Atomic<Int>(0)
+    static let interrupted = Atomic<Int>(0)
+    static let done = Atomic<Int>(0)
+    nonisolated(unsafe) static var fd: CInt = -1
+}
+
+/// A thread blocked in read() on a pipe while 100 user-signal dumps and repeated watchdog dumps run: it must
+/// see every byte and no EINTR.
+func nonDisturbance() throws {
+    let dumpPath = option("--dump-file") ?? "/dev/null"
+    var fds: [CInt] = [-1, -1]
+    guard pipe(&fds) == 0 else { exit(4) }
+    Reader.fd = fds[0]
+    startThread(named: "pipe-reader") {
+        var byte: UInt8 = 0
+        while true {
+            let result = read(Reader.fd, &byte, 1)
+            if result == 1 { Reader.bytes.wrappingAdd(1, ordering: .relaxed); continue }
+            if result < 0 && errno == EINTR { Reader.interrupted.wrappingAdd(1, ordering: .relaxed); continue }
+            break
+        }
+        Reader.done.store(1, ordering: .releasing)
+    }
+    // Symbols ready first, so each watchdog dump is fast and many of them overlap the reads.
+    try FaultHandler.dumpTraceback(output: .file(path: "/dev/null"), allThreads: false)
+    try FaultHandler.register(.user1, output: .file(path: dumpPath))
+    try FaultHandler.dumpTracebackLater(after: .milliseconds(5), repeating: true, output: .file(path: dumpPath))
+    var byte: UInt8 = 0x2A
+    for _ in 0..<100 {
+        signalSender(SIGUSR1)
+        _ = write(fds[1], &byte, 1)
+        usleep(2000)
+    }
+    FaultHandler.cancelDumpTracebackLater()
+    close(fds[1])
+    var rounds = 0
+    while Reader.done.load(ordering: .acquiring) == 0 && rounds < 2000 {
+        usleep(1000)
+        rounds += 1
+    }
+    say("bytes read: \(Reader.bytes.load(ordering: .relaxed)), EINTR: \(Reader.interrupted.load(ordering: .relaxed))")
+}
