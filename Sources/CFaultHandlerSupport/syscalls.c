@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <linux/futex.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/auxv.h>
 #include <sys/uio.h>
@@ -42,6 +43,8 @@ long cfh_read_own_memory(void *destination, const void *source, size_t count) {
     struct iovec remote = {(void *)source, count};
     return result_or_negative_errno(syscall(SYS_process_vm_readv, getpid(), &local, 1UL, &remote, 1UL, 0UL));
 }
+
+void cfh_set_thread_name(const char *name) { prctl(PR_SET_NAME, (unsigned long)name, 0UL, 0UL, 0UL); }
 
 int cfh_open(const char *path, int flags, unsigned int mode) {
     return (int)result_or_negative_errno(syscall(SYS_openat, AT_FDCWD, path, flags, mode));

@@ -32,6 +32,8 @@ long cfh_getdents64(int fd, void *buffer, size_t count);
 /// process_vm_readv(2) on the calling process: copies `count` bytes from `source` to `destination` without
 /// faulting. Returns the number of bytes copied or -errno (-EFAULT for unmapped memory). Async-signal-safe.
 long cfh_read_own_memory(void *destination, const void *source, size_t count);
+/// Names the calling thread (at most 15 bytes are kept), as shown in /proc and in dumps.
+void cfh_set_thread_name(const char *name);
 /// open(2) (variadic in C). Returns a descriptor or -errno. Async-signal-safe.
 int cfh_open(const char *path, int flags, unsigned int mode);
 /// sigaction(2). Returns 0 or -errno (Swift sees `sigaction` as both a type and a function).

@@ -1,5 +1,6 @@
 // Which symbol-registry slot belongs to which loaded image, and the background preparation of symbols.
 
+import CFaultHandlerSupport
 import FaultSymbols
 import Synchronization
 
@@ -80,6 +81,11 @@ package enum SymbolSlots {
             let pending = UnsafeMutablePointer<Atomic<Int>>.allocate(capacity: 1)
             pending.initialize(to: Atomic(0))
             pendingPreparations = pending
+            // A forked child has no preparation thread: forget the parent's, or dumps there would wait for it.
+            pthread_atfork(nil, nil) {
+                pendingPreparations?.pointee.store(0, ordering: .releasing)
+                preparingThreadStorage?.pointee.store(0, ordering: .releasing)
+            }
             let thread = UnsafeMutablePointer<Atomic<Int>>.allocate(capacity: 1)
             thread.initialize(to: Atomic(0))
             preparingThreadStorage = thread
@@ -131,6 +137,7 @@ package enum SymbolSlots {
         let context = UnsafeMutableRawPointer(bitPattern: executableSlot + 1)
         let result = pthread_create(&thread, nil, { context in
             preparingThreadStorage?.pointee.store(Int(SafeLibc.gettid()), ordering: .releasing)
+            cfh_set_thread_name("faulthandler-sy")
             defer { preparingThreadStorage?.pointee.store(0, ordering: .releasing) }
             SymbolSlots.prepareInBackground(executableSlot: Int(bitPattern: context) - 1)
             return nil
