@@ -136,7 +136,8 @@ let inliningSource = """
 
 /// Compiles `inliningSource` with `flags` into a temporary executable and returns its path.
 func compileFixture(_ name: String, flags: [String]) throws -> String {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fault-symbols-\(getpid())")
+    // A directory per call: tests run in parallel and may compile the same fixture at the same time.
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fault-symbols-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     let source = directory.appendingPathComponent("inlining.c")
     try inliningSource.write(to: source, atomically: true, encoding: .utf8)

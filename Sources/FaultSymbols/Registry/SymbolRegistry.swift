@@ -9,6 +9,10 @@
 
 import Synchronization
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The state of one registry slot.
 package enum ImageState: Int, Sendable {
     case empty = 0, registered, preparing, ready, failed
@@ -118,7 +122,7 @@ package enum SymbolRegistry {
             expected: ImageState.registered.rawValue, desired: ImageState.preparing.rawValue,
             ordering: .acquiringAndReleasing
         ).exchanged
-        if !claimed { return ImageState(rawValue: states[image].load(ordering: .acquiring)) ?? .empty }
+        if !claimed { return waitWhilePreparing(states + image) }
         let descriptor = registrations.withLock { $0[image] }
         let prepared = try? ImagePreparer.prepare(
             path: descriptor.path, buildID: descriptor.buildID, lines: lines)
@@ -150,13 +154,23 @@ package enum SymbolRegistry {
             expected: ImageState.registered.rawValue, desired: ImageState.preparing.rawValue,
             ordering: .acquiringAndReleasing
         ).exchanged
-        if !claimed { return ImageState(rawValue: lineStates[image].load(ordering: .acquiring)) ?? .empty }
+        if !claimed { return waitWhilePreparing(lineStates + image) }
         let descriptor = registrations.withLock { $0[image] }
         let index = ImagePreparer.prepareLines(path: descriptor.path, buildID: descriptor.buildID)
         if let index { registryLineIndexes![image] = index }
         let result: ImageState = index == nil ? .failed : .ready
         lineStates[image].store(result.rawValue, ordering: .releasing)
         return result
+    }
+
+    /// Waits until another thread's preparation of a slot ends (outside handlers only) and returns the state.
+    ///
+    /// - Signal safety: unsafe. Sleeps; call outside signal handlers only.
+    private static func waitWhilePreparing(_ state: UnsafeMutablePointer<Atomic<Int>>) -> ImageState {
+        while state.pointee.load(ordering: .acquiring) == ImageState.preparing.rawValue {
+            usleep(1000)
+        }
+        return ImageState(rawValue: state.pointee.load(ordering: .acquiring)) ?? .empty
     }
 
     /// The number of registered slots.
