@@ -449,10 +449,14 @@ extension Parser {
 
     /// Applies the type lists (on the scratch stack from `listBase`) to a nominal type and its parents.
     ///
-    /// - Signal safety: safe. Recursion bounded by `maximumDepth`.
+    /// - Signal safety: safe. Recursion bounded to 64 levels and by the stack guard.
     @_noAllocation @_noLocks
     mutating func demangleBoundGenericArgs(_ nominal: NodeID, listBase: Int, listIndex: Int) -> NodeID {
         guard depth < 64 else { return 0 }
+        guard stack.hasRoom() else {
+            failed = true
+            return 0
+        }
         depth += 1
         let result = boundGenericArgs(nominal, listBase: listBase, listIndex: listIndex)
         depth -= 1

@@ -56,10 +56,12 @@ struct Parser {
     var isOldFunctionTypeMangling: Bool
     /// Recursion depth of the few recursive productions, bounded by `maximumDepth`.
     var depth: Int
+    /// The machine-stack bound, checked at each recursive step.
+    var stack: StackGuard
 
     /// - Signal safety: safe. Stores pointers only.
     @_noAllocation @_noLocks
-    init(ws: DemanglerWorkspace, input: UnsafePointer<UInt8>, count: Int) {
+    init(ws: DemanglerWorkspace, input: UnsafePointer<UInt8>, count: Int, stack: StackGuard) {
         self.ws = ws
         self.input = input
         self.inputCount = count
@@ -74,6 +76,7 @@ struct Parser {
         failed = false
         isOldFunctionTypeMangling = false
         depth = 0
+        self.stack = stack
     }
 
     // MARK: Input

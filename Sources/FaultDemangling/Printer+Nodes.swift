@@ -22,11 +22,15 @@ extension Printer {
     /// Prints `n`. When `asPrefixContext` is set and the entity cannot be printed as a prefix (`Ctx.name`), it
     /// returns the context to print afterwards as a suffix (`name in Ctx`).
     ///
-    /// - Signal safety: safe. Recursion bounded by `maximumDepth`; work bounded by `budget`.
+    /// - Signal safety: safe. Recursion bounded to 192 levels and by the stack guard; work bounded by `budget`.
     @_noAllocation @_noLocks
     mutating func print(_ n: NodeID, _ depth: Int, asPrefixContext: Bool = false) -> NodeID {
         if depth > 192 {
             put("<<too complex>>")
+            return 0
+        }
+        guard stack.hasRoom() else {
+            invalid = true
             return 0
         }
         budget -= 1

@@ -16,14 +16,16 @@ struct Printer {
     /// Set when the tree has a shape the printer does not accept; the caller reports "not demangled".
     var invalid = false
     var specializationPrefixPrinted = false
-    /// Deepest allowed recursion; deeper trees print `<<too complex>>` like the reference printer.
+    /// The machine-stack bound, checked at each recursive step (`print`).
+    var stack: StackGuard
 
     /// - Signal safety: safe. Stores pointers only.
     @_noAllocation @_noLocks
-    init(ws: DemanglerWorkspace, out: UnsafeMutablePointer<UInt8>, capacity: Int) {
+    init(ws: DemanglerWorkspace, out: UnsafeMutablePointer<UInt8>, capacity: Int, stack: StackGuard) {
         self.ws = ws
         self.out = out
         self.capacity = capacity
+        self.stack = stack
     }
 
     // MARK: Tree access

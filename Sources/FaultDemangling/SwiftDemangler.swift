@@ -22,24 +22,60 @@ public enum SwiftDemangler {
     ///   - workspace: storage created beforehand; not shared between threads.
     /// - Returns: how many bytes of `output` hold the name, or `.notDemangled`.
     /// - Signal safety: safe. No allocation, no locks, bounded recursion and time; reads only `symbol` and writes
-    ///   only `output` and `workspace`.
+    ///   only `output` and `workspace`. Stack use is not limited (see `demangle(_:into:workspace:stackLimit:)`).
     @_noAllocation @_noLocks
     public static func demangle(_ symbol: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer,
                                 workspace: DemanglerWorkspace) -> DemangleResult {
+        var stack = StackGuard(limit: 0)
+        return demangle(symbol, into: output, workspace: workspace, stack: &stack)
+    }
+
+    /// Demangles `symbol` into `output` without using the stack below `stackLimit`.
+    ///
+    /// The demangler recurses (about 0.5 KiB of stack per nesting level of the symbol in optimised builds, about
+    /// 2 KiB in unoptimised ones). Inside a signal handler on an alternate stack, pass that stack's lowest address
+    /// (plus any margin the caller wants to keep): when the next recursive step would need stack below it, the
+    /// call stops and returns `.notDemangled` instead of overflowing. The check is a comparison with the address of
+    /// a local at every recursive step.
+    ///
+    /// - Parameters:
+    ///   - symbol: the mangled name, without a trailing NUL.
+    ///   - output: where the demangled name goes (not NUL-terminated).
+    ///   - workspace: storage created beforehand; not shared between threads.
+    ///   - stackLimit: the lowest stack address the demangler may use (the stack grows down); 0 for no limit.
+    /// - Returns: how many bytes of `output` hold the name, or `.notDemangled` (also when the stack ran short).
+    /// - Signal safety: safe. No allocation, no locks, bounded recursion, time and stack; reads only `symbol` and
+    ///   writes only `output`, `workspace` and the stack above `stackLimit`.
+    @_noAllocation @_noLocks
+    public static func demangle(_ symbol: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer,
+                                workspace: DemanglerWorkspace, stackLimit: UInt) -> DemangleResult {
+        var stack = StackGuard(limit: stackLimit)
+        return demangle(symbol, into: output, workspace: workspace, stack: &stack)
+    }
+
+    /// The implementation of both entry points; `stack` also reports the lowest address seen (for tests).
+    ///
+    /// - Signal safety: safe. See `demangle(_:into:workspace:stackLimit:)`.
+    @_noAllocation @_noLocks
+    static func demangle(_ symbol: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer,
+                         workspace: DemanglerWorkspace, stack: inout StackGuard) -> DemangleResult {
         guard let base = symbol.baseAddress, let outBase = output.baseAddress else { return .notDemangled }
         let count = symbol.count
         guard count > 0, count <= workspace.maximumSymbolLength else { return .notDemangled }
+        guard stack.hasRoom() else { return .notDemangled }
         let bytes = base.assumingMemoryBound(to: UInt8.self)
         let prefix = manglingPrefixLength(bytes, count)
         guard prefix > 0 else { return .notDemangled }
-        var parser = Parser(ws: workspace, input: bytes, count: count)
+        var parser = Parser(ws: workspace, input: bytes, count: count, stack: stack)
         parser.isOldFunctionTypeMangling = bytes[0] == UInt8(ascii: "_") && bytes[1] == UInt8(ascii: "T")
         let root = parser.demangleSymbol(prefixLength: prefix)
-        guard root != 0, !parser.failed else { return .notDemangled }
+        stack = parser.stack
+        guard root != 0, !parser.failed, !stack.exhausted else { return .notDemangled }
         let out = outBase.assumingMemoryBound(to: UInt8.self)
-        var printer = Printer(ws: workspace, out: out, capacity: output.count)
+        var printer = Printer(ws: workspace, out: out, capacity: output.count, stack: stack)
         _ = printer.print(root, 0)
-        guard !printer.invalid, printer.length > 0 else { return .notDemangled }
+        stack = printer.stack
+        guard !printer.invalid, !stack.exhausted, printer.length > 0 else { return .notDemangled }
         if printer.length <= output.count { return .demangled(length: printer.length) }
         return .truncated(length: markTruncation(out, output.count))
     }

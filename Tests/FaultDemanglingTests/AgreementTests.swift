@@ -2,7 +2,7 @@
 
 import Foundation
 import Testing
-import FaultDemangling
+@testable import FaultDemangling
 
 /// Runs a program and returns its standard output (feeding `input` on stdin).
 func runTool(_ path: String, _ arguments: [String], input: Data? = nil) throws -> Data {
@@ -72,10 +72,28 @@ func toolchainUsr() -> String {
 
         let workspace = DemanglerWorkspace()
         defer { workspace.deallocate() }
+        let output = UnsafeMutableRawBufferPointer.allocate(byteCount: 16384, alignment: 1)
+        defer { output.deallocate() }
         var same = 0
         var differences: [String] = []
+        var deepest = (bytes: 0, symbol: "")
         for (index, symbol) in sorted.enumerated() {
-            let ours = SwiftDemangler.demangle(symbol, workspace: workspace) ?? symbol
+            var name = symbol
+            let ours = name.withUTF8 { utf8 -> String in
+                var stack = StackGuard(limit: 0)
+                let entry = StackGuard.currentAddress()
+                let result = SwiftDemangler.demangle(UnsafeRawBufferPointer(utf8), into: output, workspace: workspace,
+                                                     stack: &stack)
+                if stack.lowest != UInt.max, Int(entry) - Int(stack.lowest) > deepest.bytes {
+                    deepest = (Int(entry) - Int(stack.lowest), symbol)
+                }
+                switch result {
+                case .demangled(let length), .truncated(let length):
+                    return String(decoding: UnsafeRawBufferPointer(rebasing: output[0..<length]), as: UTF8.self)
+                case .notDemangled:
+                    return symbol
+                }
+            }
             if ours == reference[index] {
                 same += 1
             } else if differences.count < 50 {
@@ -85,6 +103,8 @@ func toolchainUsr() -> String {
         let rate = Double(same) / Double(sorted.count) * 100
         print("demangler agreement: \(same)/\(sorted.count) = \(String(format: "%.4f", rate)) %")
         for difference in differences { print(difference) }
+        // Stack measured at the recursion checks (the frames of the helpers below the last check are not included).
+        print("deepest stack use: \(deepest.bytes) bytes at the checks for \(deepest.symbol)")
         #expect(rate >= 99.9, "agreement \(rate) % is below 99.9 %")
     }
 }
