@@ -11,11 +11,7 @@ package enum NameDemangling {
     @_noAllocation @_noLocks
     package static func writeName(_ name: UnsafeRawBufferPointer, workspace: UnsafeMutablePointer<DumpWorkspace>, writer: inout SignalSafeWriter) {
         let output = workspace.pointee.name
-        guard hasStackForDemangling() else {
-            writer.writeEscaped(name)
-            return
-        }
-        switch demangle(name, into: output, workspace: workspace.pointee.demangler) {
+        switch demangle(name, into: output, workspace: workspace.pointee.demangler, stackLimit: stackLimit()) {
         case .demangled(let length):
             writer.writeEscaped(UnsafeRawBufferPointer(start: output.baseAddress, count: length))
         case .truncated(let length):
@@ -25,27 +21,19 @@ package enum NameDemangling {
         }
     }
 
-    /// Stack the demangler may need at its deepest: unoptimised builds use frames of tens of KiB.
-    static var demanglerStackBudget: Int {
-        @_noAllocation @_noLocks get {
-            #if DEBUG
-            return 768 * 1024
-            #else
-            return 64 * 1024
-            #endif
-        }
-    }
-
-    /// False when running on an alternate signal stack with too little room left for the demangler; the
-    /// mangled name is printed then (a stack overflow inside the dump would lose the rest of it).
+    /// The lowest stack address the demangler may use. On an alternate signal stack: its base plus a margin.
+    /// On an ordinary thread stack, whose size a handler cannot learn safely: 192 KiB below the current frame
+    /// (thread stacks are 512 KiB or more; a symbol nested deeper than that allows prints mangled).
     ///
     /// - Signal safety: safe. sigaltstack(2) query and arithmetic.
     @_noAllocation @_noLocks
-    static func hasStackForDemangling() -> Bool {
+    static func stackLimit() -> UInt {
         var marker: UInt8 = 0
         let stackPointer = withUnsafeMutablePointer(to: &marker) { UInt(bitPattern: $0) }
-        guard let remaining = SafeLibc.remainingAlternateStack(below: stackPointer) else { return true }
-        return remaining >= demanglerStackBudget
+        if let remaining = SafeLibc.remainingAlternateStack(below: stackPointer) {
+            return stackPointer &- UInt(remaining) &+ 16 * 1024
+        }
+        return stackPointer > 192 * 1024 ? stackPointer &- 192 * 1024 : 0
     }
 
     /// Crosses into FaultDemangling. The checker cannot see across modules; `SwiftDemangler.demangle` is
@@ -54,8 +42,9 @@ package enum NameDemangling {
     /// - Signal safety: safe. See above.
     @_noAllocation @_noLocks
     static func demangle(
-        _ name: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer, workspace: DemanglerWorkspace
+        _ name: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer, workspace: DemanglerWorkspace,
+        stackLimit: UInt
     ) -> DemangleResult {
-        _unsafePerformance { SwiftDemangler.demangle(name, into: output, workspace: workspace) }
+        _unsafePerformance { SwiftDemangler.demangle(name, into: output, workspace: workspace, stackLimit: stackLimit) }
     }
 }

@@ -14,7 +14,7 @@ package enum AlternateStack {
     /// touches become resident. Unoptimised builds need much more (their frames are far larger).
     package static var size: Int {
         #if DEBUG
-        return 1024 * 1024
+        return 512 * 1024
         #else
         return 256 * 1024
         #endif
