@@ -103,4 +103,25 @@ struct AllThreadsTests {
         // The main thread is listed too.
         #expect(blocks.contains { $0.header.hasPrefix("Thread 0x") && $0.header.contains("[ThreadsFixture]") }, "\(result)")
     }
+
+    @Test("8 threads fault at the same instant: one complete dump, no hang, death by the signal (50 runs)")
+    func concurrentFaults() throws {
+        for run in 0..<50 {
+            let result = try ThreadsFixture.run(["concurrent-faults", "--count", "8"])
+            #expect(result.signal == SIGSEGV, "run \(run): \(result)")
+            let text = result.standardError
+            #expect(text.components(separatedBy: "Fatal error: Segmentation fault").count == 2, "run \(run): \(text)")
+            let blocks = ThreadsFixture.blocks(text)
+            #expect(blocks.filter { $0.header.hasPrefix("Current thread") }.count == 1, "run \(run): \(text)")
+            // The thread that claimed the dump is one of the faulters; so are at least some of the others,
+            // stopped where they faulted.
+            let current = blocks.first { $0.header.hasPrefix("Current thread") }
+            #expect(current?.header.contains("[faulter-") == true, "run \(run): \(text)")
+            #expect(ThreadsFixture.mentions(current?.frames ?? [], "concurrentFaulter()"), "run \(run): \(text)")
+            let faulters = blocks.filter { ThreadsFixture.mentions($0.frames, "concurrentFaulter()") }
+            #expect(faulters.count >= 2, "run \(run): \(text)")
+            #expect(!text.contains("still alive"))
+            if result.signal != SIGSEGV { break }
+        }
+    }
 }

@@ -127,6 +127,17 @@ func crashWithSegv() {
     sink = pointer.pointee
 }
 
+let faultGate = Atomic<Int>(0)
+
+/// Waits at the gate, then faults: with several such threads the faults arrive at the same instant.
+@inline(never)
+func concurrentFaulter() {
+    faultGate.wrappingAdd(1, ordering: .relaxed)
+    while faultGate.load(ordering: .relaxed) >= 0 {}  // spin until main opens the gate (sets it negative)
+    let pointer = UnsafeMutablePointer<Int>(bitPattern: 16)!
+    sink = pointer.pointee
+}
+
 func expectThrow(_ label: String, _ body: () throws -> Void) {
     do {
         try body()
@@ -160,6 +171,16 @@ case "many":
     for index in 0..<count { startThread(named: "parked-\(index)") { parkedInBeta() } }
     waitForParked(count)
     dumpFromMain(maxThreads: Int(option("--max") ?? "100") ?? 100)
+case "concurrent-faults":
+    // Several threads fault at the same instant: one dump, the first as the current thread, the process dies
+    // by SIGSEGV.
+    enableOrExit()
+    let count = Int(option("--count") ?? "8") ?? 8
+    for index in 0..<count { startThread(named: "faulter-\(index)") { concurrentFaulter() } }
+    while faultGate.load(ordering: .relaxed) < count { usleep(100) }
+    faultGate.store(-1, ordering: .relaxed)
+    sleep(30)  // the faults end the process long before
+    say("still alive")
 case "segv-threads":
     startNamedThreads()
     enableOrExit()
