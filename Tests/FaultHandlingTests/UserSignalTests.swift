@@ -97,4 +97,54 @@ struct UserSignalTests {
         // such as the library's symbol-preparation thread when it finishes.)
         #expect(!text.contains("[pipe-reader] (most recent call first):\n  <not captured"), "\(text.prefix(2000))")
     }
+
+    @Test("a storm of 10 000 SIGUSR1 while the program works: it keeps running, no deadlock, dumps well-formed",
+          arguments: [false, true])
+    func signalStorm(allThreads: Bool) throws {
+        let path = FixtureRunner.temporaryPath("storm.txt")
+        defer { unlink(path) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: ThreadsFixture.path)
+        process.arguments = ["signal-storm", "--output", path, "--all-threads", allThreads ? "1" : "0", "--seconds", "6"]
+        var environment = ProcessInfo.processInfo.environment
+        environment["SWIFT_BACKTRACE"] = "enable=no"
+        environment["SWIFT_FAULTHANDLER"] = ""
+        process.environment = environment
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        // Wait for "ready", then send the storm.
+        let reader = output.fileHandleForReading
+        var text = ""
+        let deadline = Date().addingTimeInterval(20)
+        while !text.contains("ready") && Date() < deadline {
+            text += String(decoding: reader.availableData, as: UTF8.self)
+        }
+        #expect(text.contains("ready"))
+        var sent = 0
+        while sent < 10_000 && process.isRunning {
+            kill(process.processIdentifier, SIGUSR1)
+            sent += 1
+            if sent % 10 == 0 { usleep(500) }
+        }
+        #expect(sent == 10_000)
+        let end = Date().addingTimeInterval(30)
+        while process.isRunning && Date() < end { usleep(10_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        text += String(decoding: reader.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationReason == .exit && process.terminationStatus == 0, "\(text)")
+        #expect(text.contains("finished"), "\(text)")
+        // Dumps coalesce (a pending signal is delivered once), but every dump is complete and none interleave.
+        let dump = try String(contentsOfFile: path, encoding: .utf8)
+        let lines = dump.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let headers = lines.filter { $0.hasSuffix("(most recent call first):") }
+        #expect(headers.count >= 5, "only \(headers.count) dumps")
+        for line in lines where !line.isEmpty {
+            let wellFormed = line.hasSuffix("(most recent call first):") || line.hasPrefix("  File ")
+                || line == "  ..." || line.hasPrefix("  <")
+            #expect(wellFormed, "malformed line: \(line)")
+            if !wellFormed { break }
+        }
+    }
 }

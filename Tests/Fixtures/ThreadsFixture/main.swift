@@ -7,6 +7,7 @@
 import CAllocationCounter
 import CThreadsFixtureSupport
 import FaultHandling
+import Foundation
 import Synchronization
 
 #if canImport(Glibc)
@@ -138,6 +139,22 @@ func concurrentFaulter() {
     sink = pointer.pointee
 }
 
+@inline(never)
+func stormWork(_ seed: Int) -> Int {
+    var value = seed
+    for step in 0..<10_000 { value = value &* 31 &+ step }
+    return value
+}
+
+@inline(never)
+func stormWorker() {
+    var rounds = 0
+    while true {
+        sink &+= stormWork(rounds)
+        rounds += 1
+    }
+}
+
 func expectThrow(_ label: String, _ body: () throws -> Void) {
     do {
         try body()
@@ -181,6 +198,28 @@ case "concurrent-faults":
     faultGate.store(-1, ordering: .relaxed)
     sleep(30)  // the faults end the process long before
     say("still alive")
+case "signal-storm":
+    // Registered for SIGUSR1 while three threads compute; the test sends thousands of SIGUSR1. The program must
+    // keep working and finish normally.
+    let path = option("--output") ?? "/dev/null"
+    let allThreads = option("--all-threads") == "1"
+    do {
+        try FaultHandler.register(.user1, output: .file(path: path), allThreads: allThreads)
+    } catch {
+        say("register failed: \(error)")
+        exit(3)
+    }
+    for index in 0..<3 { startThread(named: "worker-\(index)") { stormWorker() } }
+    say("ready \(getpid())")
+    let seconds = Double(option("--seconds") ?? "4") ?? 4
+    let start = Date.timeIntervalSinceReferenceDate
+    var rounds = 0
+    while Date.timeIntervalSinceReferenceDate - start < seconds {
+        sink &+= stormWork(rounds)
+        rounds += 1
+    }
+    say("finished \(rounds) rounds")
+    exit(0)
 case "segv-threads":
     startNamedThreads()
     enableOrExit()
