@@ -34,11 +34,13 @@ extension Printer {
             return 0
         }
         budget -= 1
-        if budget < 0 || length > capacity {
-            // Either the work limit is hit or nothing more can be shown: stop descending.
-            if budget < 0 { length = max(length, capacity + 1) }
+        if budget < 0 {
+            // The work limit is hit: stop descending and report the name as cut.
+            length = max(length, capacity + 1)
             return 0
         }
+        // Printing goes on past a full buffer (`put` drops the bytes): a tree the printer rejects further on must
+        // be rejected whatever the buffer size, not come out as a truncated name (found by fuzzing).
         if n == 0 {
             put("<null node pointer>")
             return 0

@@ -98,3 +98,25 @@ func demangle(_ symbol: String, capacity: Int, workspace: DemanglerWorkspace) ->
         }
     }
 }
+
+/// Inputs found by fuzzing (Fuzz/FuzzDemangler), each named after the bug it found.
+@Suite struct DemanglerFuzzRegressionTests {
+    /// Demangles into a buffer of `capacity` bytes.
+    func demangle(_ symbol: String, capacity: Int) -> DemangleResult {
+        let workspace = DemanglerWorkspace()
+        defer { workspace.deallocate() }
+        var name = symbol
+        let output = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 1)
+        defer { output.deallocate() }
+        return name.withUTF8 { SwiftDemangler.demangle(UnsafeRawBufferPointer($0), into: output, workspace: workspace) }
+    }
+
+    /// The printer stopped at a full buffer and never reached the node that makes the tree invalid, so a small
+    /// buffer gave a truncated name where a large one (and `swift demangle`) gave none.
+    @Test func invalidTreeIsNotDemangledWhateverTheBufferSize() {
+        let symbol = "$sSaySaySiGSGsSaySaySiD"
+        #expect(demangle(symbol, capacity: 4096) == .notDemangled)
+        #expect(demangle(symbol, capacity: 48) == .notDemangled)
+        #expect(demangle(symbol, capacity: 4) == .notDemangled)
+    }
+}

@@ -66,7 +66,8 @@ struct LineProgram {
             directories = dirs.map(\.path)
             guard let names = Self.readEntries(&cursor, context: context, end: programStart) else { return nil }
             for entry in names {
-                let directory = Int(entry.directory) < directories.count ? directories[Int(entry.directory)] : []
+                // Compared as UInt64: a directory index above Int.max trapped in a conversion (found by fuzzing).
+                let directory = entry.directory < UInt64(directories.count) ? directories[Int(entry.directory)] : []
                 // Directory 0 of DWARF 5 is the compilation directory itself: do not prepend it twice.
                 files.append(Self.join(entry.directory == 0 ? [] : compDir, directory, entry.path))
             }

@@ -69,6 +69,9 @@ package struct ELFSymbolTable: @unchecked Sendable {
             guard let data = file.data(of: table), let strings = file.section(at: Int(table.sh_link)),
                 let stringData = file.data(of: strings), stringData.count < Int(Self.secondaryFlag)
             else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+            // sh_entsize comes from the file: bound it before converting (a value above Int.max trapped in the
+            // conversion; found by fuzzing). No real entry is larger than the table.
+            guard table.sh_entsize <= UInt64(data.count) else { return UnsafeRawBufferPointer(start: nil, count: 0) }
             let entrySize = Int(table.sh_entsize == 0 ? UInt64(Elf64_Sym_size) : table.sh_entsize)
             guard entrySize >= Elf64_Sym_size else { return UnsafeRawBufferPointer(start: nil, count: 0) }
             let count = data.count / entrySize
