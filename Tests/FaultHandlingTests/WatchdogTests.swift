@@ -85,4 +85,25 @@ struct WatchdogTests {
         #expect(result.standardError.contains("[alpha-worker]"), "\(result)")
         #expect(result.standardError.contains("watchdog mallocs during dump: 0\n"), "\(result)")
     }
+
+    @Test("soak: a watchdog repeating every 1 ms for 30 s while threads start and exit and children fork")
+    func soak() throws {
+        let result = try FixtureRunner.run(
+            ["watchdog-soak", "--seconds", "30"], executable: ThreadsFixture.path,
+            environment: ["SWIFT_BACKTRACE": "enable=no", "SWIFT_FAULTHANDLER": ""], timeout: 120)
+        #expect(result.exitStatus == 0, "\(result)")
+        let lines = result.standardOutput.split(separator: "\n").map(String.init)
+        let counts = try #require(lines.first { $0.hasPrefix("threads ") }, "\(result)").split(separator: " ")
+        #expect(Int(counts[1]) ?? 0 > 100, "\(result)")
+        #expect(Int(counts[3]) ?? 0 > 2, "\(result)")
+        // No descriptor leak, and memory stays flat (a little allocator noise aside).
+        let descriptors = try #require(lines.first { $0.hasPrefix("descriptors ") }).split(separator: " ")
+        #expect(Int(descriptors[3]) ?? Int.max <= Int(descriptors[1]) ?? 0, "\(result)")
+        let resident = try #require(lines.first { $0.hasPrefix("resident ") }).split(separator: " ")
+        // resident START -> MIDDLE -> END KiB: the second half must not grow (the first includes the background
+        // preparation of symbol tables).
+        let middle = Int(resident[3]) ?? 0
+        let end = Int(resident[5]) ?? Int.max
+        #expect(end - middle < 4 * 1024, "resident memory grew from \(middle) to \(end) KiB in the second half")
+    }
 }

@@ -155,6 +155,19 @@ func stormWorker() {
     }
 }
 
+/// The number of open descriptors (entries of /proc/self/fd).
+func openDescriptorCount() -> Int {
+    (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? -1
+}
+
+/// Resident memory in KiB (VmRSS from /proc/self/status).
+func residentKiB() -> Int {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+        let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
+    else { return -1 }
+    return Int(line.split(separator: " ", omittingEmptySubsequences: true)[1]) ?? -1
+}
+
 func expectThrow(_ label: String, _ body: () throws -> Void) {
     do {
         try body()
@@ -219,6 +232,66 @@ case "signal-storm":
         rounds += 1
     }
     say("finished \(rounds) rounds")
+    exit(0)
+case "watchdog-soak":
+    // The watchdog dumps every millisecond while threads start and exit and forked children cancel and re-arm.
+    // Prints descriptor and memory figures at the start and the end, then exits normally.
+    let seconds = Double(option("--seconds") ?? "30") ?? 30
+    if option("--no-watchdog") == nil {
+        try FaultHandler.dumpTracebackLater(after: .milliseconds(1), repeating: true, output: .file(path: "/dev/null"))
+    }
+    if option("--enable") != nil { enableOrExit() }
+    let startDescriptors = openDescriptorCount()
+    let startResident = residentKiB()
+    let start = Date.timeIntervalSinceReferenceDate
+    var threads = 0
+    var children = 0
+    // Symbol and line tables are still being prepared in the background at first: memory is compared between
+    // the middle and the end of the run.
+    var middleResident = -1
+    while Date.timeIntervalSinceReferenceDate - start < seconds {
+        if middleResident < 0 && Date.timeIntervalSinceReferenceDate - start >= seconds / 2 {
+            middleResident = residentKiB()
+        }
+        var thread = pthread_t()
+        if pthread_create(&thread, nil, { _ in sink &+= stormWork(1); return nil }, nil) == 0 {
+            pthread_join(thread, nil)
+            threads += 1
+        }
+        if threads % 50 == 0 {
+            let child = fork()
+            if child == 0 {
+                FaultHandler.cancelDumpTracebackLater()
+                try? FaultHandler.dumpTracebackLater(after: .milliseconds(2), output: .file(path: "/dev/null"))
+                usleep(10_000)
+                FaultHandler.cancelDumpTracebackLater()
+                _exit(0)
+            }
+            var status: CInt = 0
+            var waited = 0
+            while waitpid(child, &status, WNOHANG) == 0 && waited < 5000 {
+                usleep(1000)
+                waited += 1
+            }
+            if waited >= 5000 {
+                say("child \(child) hung")
+                kill(child, SIGKILL)
+                exit(5)
+            }
+            if status != 0 {
+                say("child exited with status \(status)")
+                exit(6)
+            }
+            children += 1
+        }
+    }
+    FaultHandler.cancelDumpTracebackLater()
+    usleep(50_000)
+    say("threads \(threads) children \(children)")
+    say("descriptors \(startDescriptors) -> \(openDescriptorCount())")
+    say("resident \(startResident) -> \(middleResident) -> \(residentKiB()) KiB")
+    let maps = (try? String(contentsOfFile: "/proc/self/maps", encoding: .utf8))?.split(separator: "\n").count ?? -1
+    say("mappings \(maps)")
     exit(0)
 case "segv-threads":
     startNamedThreads()
