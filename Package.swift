@@ -43,7 +43,7 @@ let package = Package(
             path: "Tests/Fixtures/CThreadsFixtureSupport"),
         .executableTarget(
             name: "ThreadsFixture",
-            dependencies: ["FaultHandling", "CThreadsFixtureSupport", "CAllocationCounter"],
+            dependencies: ["FaultHandling", "FaultCore", "CThreadsFixtureSupport", "CAllocationCounter"],
             path: "Tests/Fixtures/ThreadsFixture"
         ),
 

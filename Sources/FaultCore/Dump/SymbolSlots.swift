@@ -32,6 +32,8 @@ package struct SymbolSlotMap {
 nonisolated(unsafe) private var publishedSlotMap: UnsafeMutablePointer<SymbolSlotMap>? = nil
 nonisolated(unsafe) private var pendingPreparations: UnsafeMutablePointer<Atomic<Int>>? = nil
 nonisolated(unsafe) private var preparingThreadStorage: UnsafeMutablePointer<Atomic<Int>>? = nil
+/// Background preparations not yet finished with every phase (line tables of all images included).
+nonisolated(unsafe) private var unfinishedPreparations: UnsafeMutablePointer<Atomic<Int>>? = nil
 
 /// The kernel tid of the background preparation thread while it runs (0 otherwise).
 private var preparingThread: UnsafeMutablePointer<Atomic<Int>>? {
@@ -84,11 +86,15 @@ package enum SymbolSlots {
             // A forked child has no preparation thread: forget the parent's, or dumps there would wait for it.
             pthread_atfork(nil, nil) {
                 pendingPreparations?.pointee.store(0, ordering: .releasing)
+                unfinishedPreparations?.pointee.store(0, ordering: .releasing)
                 preparingThreadStorage?.pointee.store(0, ordering: .releasing)
             }
             let thread = UnsafeMutablePointer<Atomic<Int>>.allocate(capacity: 1)
             thread.initialize(to: Atomic(0))
             preparingThreadStorage = thread
+            let unfinished = UnsafeMutablePointer<Atomic<Int>>.allocate(capacity: 1)
+            unfinished.initialize(to: Atomic(0))
+            unfinishedPreparations = unfinished
         }
         let images = table.pointee.images()
         let map = UnsafeMutablePointer<SymbolSlotMap>.allocate(capacity: 1)
@@ -133,6 +139,7 @@ package enum SymbolSlots {
     private static func startBackgroundPreparation(executableSlot: Int) {
         guard let pending = pendingPreparations else { return }
         pending.pointee.add(1, ordering: .acquiringAndReleasing)
+        unfinishedPreparations?.pointee.add(1, ordering: .acquiringAndReleasing)
         var thread = pthread_t()
         let context = UnsafeMutableRawPointer(bitPattern: executableSlot + 1)
         let result = pthread_create(&thread, nil, { context in
@@ -155,6 +162,20 @@ package enum SymbolSlots {
         if executableSlot >= 0 { SymbolRegistry.prepareLines(image: executableSlot) }
         finishBackgroundPreparation()
         for slot in 0..<SymbolRegistry.registeredCount { SymbolRegistry.prepareLines(image: slot) }
+        unfinishedPreparations?.pointee.subtract(1, ordering: .acquiringAndReleasing)
+    }
+
+    /// Waits until every background preparation has finished all its phases (line tables included), at most
+    /// `timeoutNanoseconds`. For tests and measurements; dumps never wait for this.
+    ///
+    /// - Signal safety: unsafe. Call outside signal handlers only.
+    package static func waitUntilFullyPrepared(timeoutNanoseconds: UInt64) -> Bool {
+        let start = SafeLibc.monotonicNanoseconds()
+        while let unfinished = unfinishedPreparations, unfinished.pointee.load(ordering: .acquiring) > 0 {
+            if SafeLibc.monotonicNanoseconds() &- start >= timeoutNanoseconds { return false }
+            usleep(2000)
+        }
+        return true
     }
 
     fileprivate static func finishBackgroundPreparation() {
