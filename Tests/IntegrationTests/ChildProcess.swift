@@ -75,7 +75,7 @@ enum ChildProcess {
         process.standardError = error
         process.standardInput = FileHandle.nullDevice
         let start = Date()
-        try process.run()
+        try withEmptySignalMask { try process.run() }
         // Drain both pipes concurrently so a large output cannot block the child.
         let group = DispatchGroup()
         nonisolated(unsafe) var outData = Data()
@@ -100,6 +100,21 @@ enum ChildProcess {
         return ChildResult(
             signal: bySignal ? process.terminationStatus : nil, exitStatus: bySignal ? nil : process.terminationStatus,
             standardOutput: text(outData), standardError: text(errData), seconds: seconds, timedOut: timedOut)
+    }
+
+    /// Runs `body` with no signal blocked on the calling thread, then restores the thread's mask.
+    ///
+    /// A child inherits the signal mask of the thread that spawns it, and the test runner's worker threads block
+    /// almost every signal (all but the synchronous ones). A child started from one would run with SIGCHLD,
+    /// SIGPIPE, SIGXFSZ, SIGTERM and the user signals blocked: gdb then never sees its inferior stop, and a
+    /// fixture never dies of SIGPIPE. Programs normally start with an empty mask; so do these children.
+    static func withEmptySignalMask<T>(_ body: () throws -> T) rethrows -> T {
+        var empty = sigset_t()
+        var previous = sigset_t()
+        sigemptyset(&empty)
+        pthread_sigmask(SIG_SETMASK, &empty, &previous)
+        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
+        return try body()
     }
 
     /// A fresh path in the temporary directory.
