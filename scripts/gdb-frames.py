@@ -25,11 +25,13 @@ def read_mappings(pid):
 
 
 def image_of(address, mappings):
-    """The image containing `address` and its load address (the start of its offset-0 mapping)."""
+    """The image containing `address` and its load address: the start of the nearest offset-0 mapping of the
+    same file at or below the address (a program may also map the file privately, e.g. to read its symbols,
+    at some other address)."""
     for start, end, _, path in mappings:
         if start <= address < end:
-            bases = [s for s, _, o, p in mappings if p == path and o == 0]
-            return path, (min(bases) if bases else None)
+            bases = [s for s, _, o, p in mappings if p == path and o == 0 and s <= address]
+            return path, (max(bases) if bases else None)
     return None, None
 
 

@@ -133,16 +133,16 @@ enum FrameComparison {
                 if frame.isSourceForm {
                     agrees = entry.map { sameFile(frame.file, $0.file) && (frame.line ?? 0) == $0.line } ?? false
                 } else {
-                    agrees = entry.map { $0.line == 0 } ?? true
+                    agrees = entry.map { $0.line == 0 } ?? false
                 }
-                if !agrees && !frame.isSourceForm && image != program {
+                if !agrees && !frame.isSourceForm && image != program && entry != nil {
                     result.explainedLines.append(
                         "\(ExplainedDifference.separateDebugLines.rawValue): \(frame.text) | llvm-symbolizer: "
                             + (entry.map { "\($0.file):\($0.line)" } ?? ""))
-                    continue
+                } else {
+                    result.lineChecks += 1
                 }
-                result.lineChecks += 1
-                if !agrees {
+                if !agrees && (frame.isSourceForm || image == program || entry == nil) {
                     let expected = entry.map { "\($0.file):\($0.line)" } ?? "no entry"
                     result.lineDisagreements.append("\(frame.text) | llvm-symbolizer: \(expected)")
                 }
