@@ -46,6 +46,19 @@ let package = Package(
             dependencies: ["FaultHandling", "FaultCore", "CThreadsFixtureSupport", "CAllocationCounter"],
             path: "Tests/Fixtures/ThreadsFixture"
         ),
+        // Integration tests: comparison with gdb and llvm-symbolizer (they compile Tests/Fixtures/OracleCrashes
+        // against FaultHandling's objects) and the reliability suite (hostile stacks, bad outputs, CPython's
+        // test_faulthandler behaviours) run through ReliabilityFixture and CrashFixture.
+        .target(name: "CReliabilitySupport", path: "Tests/Fixtures/CReliabilitySupport"),
+        .executableTarget(
+            name: "ReliabilityFixture",
+            dependencies: ["FaultHandling", "CReliabilitySupport"],
+            path: "Tests/Fixtures/ReliabilityFixture"
+        ),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["FaultHandling", "CrashFixture", "ReliabilityFixture"]
+        ),
 
         .testTarget(name: "FaultDemanglingTests", dependencies: ["FaultDemangling"]),
         .testTarget(name: "FaultSymbolsTests", dependencies: ["FaultSymbols", "CAllocationCounter"]),
