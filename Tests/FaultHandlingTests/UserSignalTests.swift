@@ -147,4 +147,11 @@ struct UserSignalTests {
             if !wellFormed { break }
         }
     }
+
+    @Test("user-signal and watchdog dumps into a pipe without a reader do not kill the program (SIGPIPE)")
+    func brokenPipeDoesNotKill() throws {
+        let result = try ThreadsFixture.run(["user-signal-broken-pipe"])
+        #expect(result.exitStatus == 0, "\(result)")
+        #expect(result.standardOutput.contains("survived"), "\(result)")
+    }
 }

@@ -18,15 +18,13 @@ struct BadOutputTests {
         #expect(result.standardOutput.contains("ready"), "\(result)")
     }
 
-    // The write raises SIGPIPE inside the fatal handler; with the default action the process dies of SIGPIPE
-    // and the original signal is lost (docs/reliability.md, "Findings").
-    @Test("pipe without a reader, SIGPIPE default: the original signal must still kill the process")
+    // The write raises SIGPIPE inside the fatal handler; the handler blocks it for the dump and discards it, so
+    // the process still dies by the original signal.
+    @Test("pipe without a reader, SIGPIPE default: the original signal still kills the process")
     func brokenPipeDefault() throws {
         let result = try Fixture.reliability(["segv", "--broken-pipe"])
         #expect(!result.timedOut, "\(result)")
-        withKnownIssue("the handler does not keep SIGPIPE from killing the process during a dump") {
-            #expect(result.signal == SIGSEGV, "\(result)")
-        }
+        #expect(result.signal == SIGSEGV, "\(result)")
     }
 
     @Test("a full device (/dev/full): ENOSPC, no hang, SIGSEGV")
@@ -46,16 +44,16 @@ struct BadOutputTests {
         #expect(text.hasPrefix("Fatal error: Aborted"), "\(text)")
     }
 
-    // Like SIGPIPE: the write past the limit raises SIGXFSZ, whose default action ends the process first.
-    @Test("RLIMIT_FSIZE of 100 bytes, SIGXFSZ default: the original signal must still kill the process")
+    // Like SIGPIPE: the write past the limit raises SIGXFSZ, which the handler blocks and discards.
+    @Test("RLIMIT_FSIZE of 100 bytes, SIGXFSZ default: the original signal still kills the process")
     func fileSizeLimitDefault() throws {
         let path = ChildProcess.temporaryPath("fsize-default.txt")
         defer { unlink(path) }
         let result = try Fixture.reliability(["abort", "--output-file", path, "--fsize-limit", "100"])
         #expect(!result.timedOut, "\(result)")
-        withKnownIssue("the handler does not keep SIGXFSZ from killing the process during a dump") {
-            #expect(result.signal == SIGABRT, "\(result)")
-        }
+        #expect(result.signal == SIGABRT, "\(result)")
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text.hasPrefix("Fatal error: Aborted"), "\(text)")
     }
 
     @Test("standard error closed after enable(): nothing written, no hang, SIGSEGV")

@@ -62,6 +62,18 @@ uintptr_t cfh_atomic_load_acquire(const uintptr_t *address);
 /// Stores a pointer-sized word with release ordering. Async-signal-safe (a plain store on x86_64).
 void cfh_atomic_store_release(uintptr_t *address, uintptr_t value);
 
+// MARK: Signals raised by a dump's own writes
+
+/// Blocks SIGPIPE and SIGXFSZ in the calling thread for the duration of a dump, so that writing to a pipe
+/// nobody reads or a file at its size limit makes write(2) fail (EPIPE, EFBIG) instead of killing the process
+/// (or replacing the signal a crashing process should die by). Stores the previous mask in `previous` and which
+/// of the two were already pending in `pending` (bit 0 SIGPIPE, bit 1 SIGXFSZ). Async-signal-safe.
+void cfh_begin_output_signal_guard(sigset_t *previous, int *pending);
+/// Ends `cfh_begin_output_signal_guard`: discards a SIGPIPE/SIGXFSZ the dump raised (one that was pending
+/// before is left alone), then restores the previous mask. Async-signal-safe (raw rt_sigtimedwait with a zero
+/// timeout, rt_sigprocmask).
+void cfh_end_output_signal_guard(const sigset_t *previous, int pending);
+
 // MARK: Signal handler entry
 
 /// The type of an SA_SIGINFO handler.

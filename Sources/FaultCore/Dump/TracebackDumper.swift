@@ -30,6 +30,9 @@ package enum TracebackDumper {
     ) {
         guard let pool = dumpWorkspacePool else { return }
         let workspace = pool.pointee.fatalWorkspace()
+        // Writing to a closed pipe or a full file must not replace the crash signal with SIGPIPE/SIGXFSZ.
+        var signalGuard = OutputSignalGuard()
+        defer { signalGuard.end() }
         var writer = SignalSafeWriter(fd: fd, buffer: workspace.pointee.output)
         var registers = RegisterFile()
         if let context { registers = RegisterFile(context: context) }
@@ -69,6 +72,9 @@ package enum TracebackDumper {
         guard slot >= 0 else { return false }
         defer { pool.pointee.release(slot) }
         let workspace = pool.pointee.slots + slot
+        // A dump must never end the program it inspects through SIGPIPE/SIGXFSZ from its own writes.
+        var signalGuard = OutputSignalGuard()
+        defer { signalGuard.end() }
         var writer = SignalSafeWriter(fd: fd, buffer: workspace.pointee.output)
         if allThreads {
             AllThreadsDump.write(

@@ -251,7 +251,8 @@ package enum SignalDescription {
     /// - Signal safety: safe. Arithmetic only.
     @_noAllocation @_noLocks
     package static func isLikelyStackOverflow(_ cause: SignalCause) -> Bool {
-        guard cause.signal == SIGSEGV, cause.sp != 0, cause.address != 0 else { return false }
+        // An instruction fetch from the stack (address == pc) is not an overflow.
+        guard cause.signal == SIGSEGV, cause.sp != 0, cause.address != 0, cause.address != cause.pc else { return false }
         let lowest = cause.sp >= 65536 ? cause.sp - 65536 : 0
         return cause.address >= lowest && cause.address <= cause.sp &+ 256
     }

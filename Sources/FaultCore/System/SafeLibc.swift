@@ -269,6 +269,22 @@ package enum SafeLibc {
         return Int(stackPointer &- low)
     }
 
+    /// Blocks SIGPIPE and SIGXFSZ in the calling thread while a dump writes (see `cfh_begin_output_signal_guard`).
+    ///
+    /// - Signal safety: safe. sigpending(2) and rt_sigprocmask(2).
+    @_noAllocation @_noLocks
+    package static func beginOutputSignalGuard(_ previous: UnsafeMutablePointer<sigset_t>, _ pending: UnsafeMutablePointer<CInt>) {
+        _unsafePerformance { cfh_begin_output_signal_guard(previous, pending) }
+    }
+
+    /// Discards SIGPIPE/SIGXFSZ raised by the dump's writes and restores the mask.
+    ///
+    /// - Signal safety: safe. sigpending(2), rt_sigtimedwait(2) with a zero timeout, rt_sigprocmask(2).
+    @_noAllocation @_noLocks
+    package static func endOutputSignalGuard(_ previous: UnsafePointer<sigset_t>, _ pending: CInt) {
+        _unsafePerformance { cfh_end_output_signal_guard(previous, pending) }
+    }
+
     /// _exit(2): ends the process without running atexit handlers or flushing stdio.
     ///
     /// - Signal safety: safe. _exit(2) is async-signal-safe.

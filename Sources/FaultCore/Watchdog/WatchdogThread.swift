@@ -78,6 +78,8 @@ package enum WatchdogDump {
         guard slot >= 0 else { return }
         defer { pool.pointee.release(slot) }
         let workspace = pool.pointee.slots + slot
+        var signalGuard = OutputSignalGuard()  // a closed output pipe must not kill the program
+        defer { signalGuard.end() }
         // Symbols still being prepared right after arming: wait a little, not long (the dump is due now).
         SymbolSlots.waitForPreparation(timeoutNanoseconds: 250_000_000)
         var writer = SignalSafeWriter(fd: request.pointee.fd, buffer: workspace.pointee.output)

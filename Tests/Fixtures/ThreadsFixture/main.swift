@@ -295,6 +295,17 @@ case "watchdog-soak":
     let maps = (try? String(contentsOfFile: "/proc/self/maps", encoding: .utf8))?.split(separator: "\n").count ?? -1
     say("mappings \(maps)")
     exit(0)
+case "user-signal-broken-pipe":
+    // Dumps into a pipe whose reader is gone (SIGPIPE at its default action): the program must go on.
+    var ends: [CInt] = [0, 0]
+    precondition(pipe(&ends) == 0)
+    close(ends[0])
+    try FaultHandler.register(.user1, output: .fileDescriptor(ends[1]))
+    try FaultHandler.dumpTracebackLater(after: .milliseconds(50), output: .fileDescriptor(ends[1]))
+    raise(SIGUSR1)
+    usleep(300_000)
+    say("survived")
+    exit(0)
 case "segv-threads":
     startNamedThreads()
     enableOrExit()

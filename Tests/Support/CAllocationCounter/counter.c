@@ -12,6 +12,12 @@ extern void *__libc_realloc(void *, size_t);
 extern void *__libc_memalign(size_t, size_t);
 extern void __libc_free(void *);
 
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define CALLOCATIONCOUNTER_UNDER_SANITIZER 1
+#endif
+#endif
+
 static __thread int armed;
 static __thread uint64_t count;
 
@@ -23,6 +29,9 @@ void allocation_counter_arm(void) { count = 0; armed = 1; }
 uint64_t allocation_counter_disarm(void) { armed = 0; return count; }
 uint64_t allocation_counter_peek(void) { return count; }
 
+#ifndef CALLOCATIONCOUNTER_UNDER_SANITIZER
+// Under AddressSanitizer or ThreadSanitizer the sanitizer runtime owns malloc (and calls it while the program
+// is still starting): no replacement then, and every count reads 0.
 void *malloc(size_t size) { note(); return __libc_malloc(size); }
 void *calloc(size_t n, size_t size) { note(); return __libc_calloc(n, size); }
 void *realloc(void *p, size_t size) { note(); return __libc_realloc(p, size); }
@@ -37,3 +46,4 @@ int posix_memalign(void **out, size_t alignment, size_t size) {
     *out = p;
     return 0;
 }
+#endif

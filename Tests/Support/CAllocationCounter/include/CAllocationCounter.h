@@ -5,6 +5,9 @@
 #define CALLOCATIONCOUNTER_H
 #include <stdint.h>
 
+// Under AddressSanitizer or ThreadSanitizer nothing is interposed and every count is 0 (the sanitizer runtime
+// owns the allocator); the zero-allocation tests are meaningful in ordinary builds only.
+
 /// Starts counting allocations made by the calling thread (resets the count).
 void allocation_counter_arm(void);
 /// Stops counting and returns how many allocation calls the calling thread made since arm.
