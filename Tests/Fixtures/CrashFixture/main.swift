@@ -118,6 +118,12 @@ func dumpOutput() -> FaultHandler.Output {
     return .standardError
 }
 
+// A child started from a test inherits the spawning thread's signal mask (libdispatch threads block most
+// signals); start from an empty mask, as a program run from a shell does.
+var emptyMask = sigset_t()
+sigemptyset(&emptyMask)
+pthread_sigmask(SIG_SETMASK, &emptyMask, nil)
+
 if mode == "help" {
     print("usage: CrashFixture segv|bus|fpe|fatal-error|force-unwrap|abort|trap|qsort|overflow|dump [options]")
     exit(0)
