@@ -16,14 +16,11 @@ struct StackGuard {
 
     /// Bytes kept free below each check: the deepest chain of non-recursive calls between two checks, with a
     /// margin. Unoptimised builds have frames of up to about 1 KiB and chains of about 6 of them; optimised
-    /// builds inline most helpers into frames of a few hundred bytes.
+    /// builds inline most helpers into frames of a few hundred bytes. Decided by how this module is compiled
+    /// (-Onone or not), not by the DEBUG flag, which plain `swiftc -Onone` does not set.
     static var reserve: UInt {
         @_noAllocation @_noLocks get {
-            #if DEBUG
-            return 16 * 1024
-            #else
-            return 4 * 1024
-            #endif
+            _isDebugAssertConfiguration() ? 16 * 1024 : 4 * 1024
         }
     }
 
