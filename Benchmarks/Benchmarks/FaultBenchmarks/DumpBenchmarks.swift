@@ -17,8 +17,9 @@ struct DumpSetup: @unchecked Sendable {
 
 /// `dumpTraceback` of a 20-frame and a 100-frame stack (100 is the most a dump prints) to /dev/null.
 ///
-/// Setup dumps once, which waits for symbol preparation (so the measured dumps resolve every name and
-/// file:line, as they would in a long-running program), and calibrates the recursion so the dump really has
+/// Setup dumps once and waits for all symbol preparation, line tables included (so the measured dumps resolve
+/// every name and file:line, as they would in a long-running program, and no background work overlaps the
+/// measurement), and calibrates the recursion so the dump really has
 /// 20 or 100 frames. The malloc count must be 0 for every measured iteration.
 func registerDumpBenchmarks() {
     for frames in [20, 100] {
@@ -41,7 +42,9 @@ func registerDumpBenchmarks() {
             },
             setup: {
                 let sink = openDevNull()
-                try FaultHandler.dumpTraceback(output: .fileDescriptor(sink), allThreads: false)
+                try settlingBackgroundPreparation {
+                    try FaultHandler.dumpTraceback(output: .fileDescriptor(sink), allThreads: false)
+                }
                 return DumpSetup(sink: sink, depth: try calibratedDepth(forFrames: frames))
             }
         )

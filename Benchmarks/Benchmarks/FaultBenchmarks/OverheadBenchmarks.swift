@@ -31,7 +31,7 @@ func sieveWorkload(limit: Int = 200_000) -> Int {
 /// The same workload in two processes: one without the handler, one with it enabled (and its symbol preparation
 /// finished). An installed handler costs nothing until a signal arrives, so the two must agree within noise.
 func registerOverheadBenchmarks() {
-    let metrics: [BenchmarkMetric] = [.wallClock, .cpuTotal]
+    let metrics: [BenchmarkMetric] = [.wallClock, .throughput]
     Benchmark(
         "workload, handler not enabled",
         configuration: .init(metrics: metrics, warmupIterations: 20, maxDuration: .seconds(3), maxIterations: 2_000)
@@ -49,10 +49,7 @@ func registerOverheadBenchmarks() {
             maxDuration: .seconds(3),
             maxIterations: 2_000,
             setup: {
-                try FaultHandler.enable()
-                let sink = openDevNull()
-                try FaultHandler.dumpTraceback(output: .fileDescriptor(sink), allThreads: false)
-                close(sink)
+                try settlingBackgroundPreparation { try FaultHandler.enable() }
             },
             teardown: { FaultHandler.disable() }
         )

@@ -9,8 +9,10 @@ import Glibc
 
 /// Metrics every dump benchmark reports. `instructions` comes from perf events and is left out where the kernel
 /// refuses them (containers and many virtual machines), since the harness would then report nothing useful.
+/// CPU time is left out too: it is sampled by a harness thread that allocates (which the process-wide malloc
+/// counter would see) and its 10 ms resolution says nothing about microsecond iterations.
 var dumpMetrics: [BenchmarkMetric] {
-    var metrics: [BenchmarkMetric] = [.wallClock, .throughput, .cpuTotal, .mallocCountTotal, .syscalls]
+    var metrics: [BenchmarkMetric] = [.wallClock, .throughput, .mallocCountTotal, .syscalls]
     if PerfCounters.instructionsAvailable { metrics.append(.instructions) }
     return metrics
 }
@@ -77,16 +79,47 @@ func calibratedDepth(forFrames frames: Int) throws -> Int {
     return max(0, frames - base)
 }
 
-/// Pages of resident memory, from /proc/self/statm.
-func residentPages() -> Int {
-    let fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC)
+/// A numeric field of /proc/self/status (`Threads`, `RssAnon`, `RssFile`, … in their unit: count or KiB), or 0.
+func processStatus(_ field: String) -> Int {
+    let fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { return 0 }
     defer { close(fd) }
-    var buffer = [UInt8](repeating: 0, count: 128)
-    let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, 128) }
+    var buffer = [UInt8](repeating: 0, count: 8192)
+    let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
     guard count > 0 else { return 0 }
-    let fields = String(decoding: buffer.prefix(count), as: UTF8.self).split(separator: " ")
-    return fields.count > 1 ? Int(fields[1]) ?? 0 : 0
+    for line in String(decoding: buffer.prefix(count), as: UTF8.self).split(separator: "\n") {
+        let parts = line.split(separator: ":", maxSplits: 1)
+        guard parts.count == 2, parts[0] == field else { continue }
+        return Int(parts[1].split(whereSeparator: { $0 == " " || $0 == "\t" }).first ?? "") ?? 0
+    }
+    return 0
+}
+
+/// Runs `prepare` (an `enable()` or a dump) and waits until the symbol-preparation thread it may start has
+/// finished, so later measurements see neither its CPU use nor its allocations (the harness counts mallocs of
+/// the whole process). The thread is recognised by the thread count going back to what it was; waits 30 s at
+/// most. Returns the nanoseconds waited.
+///
+/// - Signal safety: unsafe. Call outside signal handlers only.
+@discardableResult
+func settlingBackgroundPreparation(_ prepare: () throws -> Void) rethrows -> UInt64 {
+    let threadsBefore = processStatus("Threads")
+    try prepare()
+    let start = MonotonicClock.now()
+    for _ in 0..<30_000 {
+        if processStatus("Threads") <= threadsBefore { break }
+        usleep(1000)
+    }
+    return MonotonicClock.now() - start
+}
+
+/// The CLOCK_MONOTONIC time in nanoseconds.
+enum MonotonicClock {
+    static func now() -> UInt64 {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
+    }
 }
 
 /// Whether hardware performance counters exist here, so the harness can count retired instructions.
