@@ -62,7 +62,7 @@ func registerDemanglerBenchmarks() {
     Benchmark(
         "demangle, toolchain symbols",
         configuration: .init(
-            metrics: dumpMetrics.filter { $0 != .syscalls } + [DemanglerMetrics.demangledPercent],
+            metrics: dumpMetrics + [DemanglerMetrics.demangledPercent],
             warmupIterations: 1000,
             scalingFactor: .kilo,
             maxDuration: .seconds(3),

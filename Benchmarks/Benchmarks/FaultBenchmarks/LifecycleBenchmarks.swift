@@ -61,7 +61,7 @@ func registerLifecycleBenchmarks() {
     Benchmark(
         "enable + disable, steady state",
         configuration: .init(
-            metrics: [.wallClock, .throughput, .mallocCountTotal, .syscalls],
+            metrics: [.wallClock, .throughput, .mallocCountTotal],
             warmupIterations: 10,
             maxDuration: .seconds(3),
             maxIterations: 20_000,

@@ -12,7 +12,7 @@ import Glibc
 /// CPU time is left out too: it is sampled by a harness thread that allocates (which the process-wide malloc
 /// counter would see) and its 10 ms resolution says nothing about microsecond iterations.
 var dumpMetrics: [BenchmarkMetric] {
-    var metrics: [BenchmarkMetric] = [.wallClock, .throughput, .mallocCountTotal, .syscalls]
+    var metrics: [BenchmarkMetric] = [.wallClock, .throughput, .mallocCountTotal]
     if PerfCounters.instructionsAvailable { metrics.append(.instructions) }
     return metrics
 }
@@ -46,37 +46,23 @@ func frameLineCount(_ text: String) -> Int {
     text.split(separator: "\n", omittingEmptySubsequences: true).count { $0.hasPrefix("  File ") }
 }
 
-/// Runs `body` with a descriptor of an unlinked temporary file, then returns what was written to it.
-func capturedText(_ body: (CInt) throws -> Void) rethrows -> String {
+/// A new temporary file, already unlinked, open for reading and writing.
+func openTemporaryFile() -> CInt {
     var template = Array("/tmp/faulthandler-benchmark-XXXXXX".utf8CString)
     let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
     precondition(fd >= 0, "mkstemp failed")
     template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
-    defer { close(fd) }
-    try body(fd)
-    let size = Int(lseek(fd, 0, SEEK_END))
-    var bytes = [UInt8](repeating: 0, count: size)
-    let read = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress, size, 0) }
-    return String(decoding: bytes.prefix(max(read, 0)), as: UTF8.self)
+    return fd
 }
 
-/// The depth to pass to `onStack` from a given call site so that a dump there shows `frames` frames.
-///
-/// Dumps once at depth 0 to count the frames the harness contributes, and returns the difference (the
-/// harness's own frames differ between benchmark processes, so this is measured in each one).
-///
-/// - Signal safety: unsafe. Call outside signal handlers only.
-@inline(never)
-func calibratedDepth(forFrames frames: Int) throws -> Int {
-    // `onStack(0)` from here has the same frames below it as `onStack(n)` called by the benchmark body, plus
-    // this function's frame instead of the body's closure frame.
-    var base = 0
-    let text = try capturedText { fd in
-        _ = try onStack(0) { try FaultHandler.dumpTraceback(output: .fileDescriptor(fd), allThreads: false) }
-    }
-    base = frameLineCount(text)
-    precondition(base > 0, "calibration dump has no frames:\n\(text)")
-    return max(0, frames - base)
+/// Returns what was written to `fd` (a regular file) and empties it.
+func takeText(_ fd: CInt) -> String {
+    let size = Int(lseek(fd, 0, SEEK_END))
+    var bytes = [UInt8](repeating: 0, count: max(size, 0))
+    let read = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }
+    _ = ftruncate(fd, 0)
+    _ = lseek(fd, 0, SEEK_SET)
+    return String(decoding: bytes.prefix(max(read, 0)), as: UTF8.self)
 }
 
 /// A numeric field of /proc/self/status (`Threads`, `RssAnon`, `RssFile`, … in their unit: count or KiB), or 0.

@@ -38,19 +38,27 @@ func startParkedThreads(_ count: Int) {
     usleep(10_000)
 }
 
-/// State of the user-signal and watchdog benchmarks.
+/// State of the user-signal benchmarks: where dumps go, and whether the first one was checked.
+final class SignalState: @unchecked Sendable {
+    let sink = openDevNull()
+    let probe = openTemporaryFile()
+    var checked = false
+}
+
+/// State of the watchdog benchmark.
 struct PipeSetup: @unchecked Sendable {
     /// Read and write ends of a pipe the dumps go to.
     let readEnd: CInt
     let writeEnd: CInt
+    /// Where `drain` reads to (allocated in setup, so the measurement sees only the library's mallocs).
+    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 65_536, alignment: 16)
 }
 
-/// Reads what is in `fd` until `marker` has been seen (bounded: 10 000 reads).
-func drain(_ fd: CInt, until marker: UInt8 = UInt8(ascii: ":")) {
-    var buffer = [UInt8](repeating: 0, count: 65_536)
+/// Reads what is in `pipe` until `marker` has been seen (bounded: 10 000 reads).
+func drain(_ pipe: PipeSetup, until marker: UInt8 = UInt8(ascii: ":")) {
     for _ in 0..<10_000 {
-        let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        if count <= 0 || buffer.prefix(count).contains(marker) { return }
+        let count = read(pipe.readEnd, pipe.buffer.baseAddress, pipe.buffer.count)
+        if count <= 0 || pipe.buffer.prefix(count).contains(marker) { return }
     }
 }
 
@@ -79,25 +87,41 @@ func registerUpcomingAPIBenchmarks() {
     }
 
     // A registered user signal, raised on the benchmark thread: raise(3) returns once the dump is written.
+    // SIGUSR1 is unblocked on the benchmark thread first (harness threads may block it, and a blocked signal
+    // would be handled later on another thread); the first raise goes to a file whose content is checked.
     for allThreads in [false, true] {
         Benchmark(
             "register(.user1), raise, \(allThreads ? "all threads (2)" : "calling thread")",
             configuration: .init(
                 metrics: dumpMetrics, warmupIterations: 5, maxDuration: .seconds(3), maxIterations: 5_000
             ),
-            closure: { (benchmark: Benchmark, sink: CInt) throws in
+            closure: { (benchmark: Benchmark, state: SignalState) throws in
+                var unblock = sigset_t()
+                sigemptyset(&unblock)
+                sigaddset(&unblock, SIGUSR1)
+                pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
+                if !state.checked {
+                    raise(SIGUSR1)
+                    let text = takeText(state.probe)
+                    guard text.contains("most recent call first") else {
+                        benchmark.error("raise(SIGUSR1) wrote no dump: \(text.prefix(200))")
+                        return
+                    }
+                    try FaultHandler.register(.user1, output: .fileDescriptor(state.sink), allThreads: allThreads)
+                    state.checked = true
+                }
                 for _ in benchmark.scaledIterations {
                     raise(SIGUSR1)
                 }
             },
             setup: {
                 if allThreads { startParkedThreads(1) }
-                let sink = openDevNull()
+                let state = SignalState()
                 try settlingBackgroundPreparation {
-                    try FaultHandler.register(.user1, output: .fileDescriptor(sink), allThreads: allThreads)
-                    try FaultHandler.dumpTraceback(output: .fileDescriptor(sink), allThreads: false)
+                    try FaultHandler.register(.user1, output: .fileDescriptor(state.probe), allThreads: allThreads)
+                    try FaultHandler.dumpTraceback(output: .fileDescriptor(state.sink), allThreads: false)
                 }
-                return sink
+                return state
             },
             teardown: { FaultHandler.unregister(.user1) }
         )
@@ -114,7 +138,7 @@ func registerUpcomingAPIBenchmarks() {
         closure: { (benchmark: Benchmark, pipe: PipeSetup) throws in
             for _ in benchmark.scaledIterations {
                 try FaultHandler.dumpTracebackLater(after: .milliseconds(1), output: .fileDescriptor(pipe.writeEnd))
-                drain(pipe.readEnd)
+                drain(pipe)
             }
         },
         setup: {
@@ -125,7 +149,8 @@ func registerUpcomingAPIBenchmarks() {
             close(sink)
             var ends: [CInt] = [0, 0]
             precondition(pipe(&ends) == 0)
-            fcntl(ends[1], F_SETPIPE_SZ, 1 << 20)
+            // F_SETPIPE_SZ (1031; a _GNU_SOURCE constant Glibc does not export): room for a whole dump.
+            _ = fcntl(ends[1], 1031, 1 << 20)
             return PipeSetup(readEnd: ends[0], writeEnd: ends[1])
         },
         teardown: { FaultHandler.cancelDumpTracebackLater() }
@@ -143,7 +168,13 @@ func registerUpcomingAPIBenchmarks() {
                 FaultHandler.cancelDumpTracebackLater()
             }
         },
-        setup: { openDevNull() }
+        setup: {
+            let sink = openDevNull()
+            try settlingBackgroundPreparation {
+                try FaultHandler.dumpTraceback(output: .fileDescriptor(sink), allThreads: true)
+            }
+            return sink
+        }
     )
 }
 #else
