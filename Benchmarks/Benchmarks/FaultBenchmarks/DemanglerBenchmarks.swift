@@ -19,7 +19,7 @@ struct DemanglerSetup: @unchecked Sendable {
 /// Where the symbol list lives: Benchmarks/Data/mangled-names.txt, found from this source file's path.
 let mangledNamesPath: String = {
     var components = "\(#filePath)".split(separator: "/", omittingEmptySubsequences: false)
-    components.removeLast(3)  // FaultBenchmarks.swift's folder, FaultBenchmarks, Benchmarks
+    components.removeLast(3)  // this file's name, FaultBenchmarks, Benchmarks: leaves the package folder
     return components.joined(separator: "/") + "/Data/mangled-names.txt"
 }()
 
