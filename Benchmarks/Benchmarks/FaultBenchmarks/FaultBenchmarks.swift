@@ -10,6 +10,6 @@ let benchmarks: @Sendable () -> Void = {
     registerLifecycleBenchmarks()
     registerDemanglerBenchmarks()
     registerOverheadBenchmarks()
-    // All-thread dumps, the watchdog and user signals: compiled when the API exists (see UpcomingAPIBenchmarks.swift).
-    registerUpcomingAPIBenchmarks()
+    // All-thread dumps, the watchdog and user signals (ThreadBenchmarks.swift).
+    registerThreadBenchmarks()
 }

@@ -1,13 +1,5 @@
 // Benchmarks of the all-threads dump, user-signal dumps and the watchdog.
 //
-// They use API that lands with the all-threads work (`dumpTraceback(allThreads: true)` dumping every thread,
-// `register(_:output:allThreads:chain:maxThreads:)`, `dumpTracebackLater(after:repeating:output:exit:maxThreads:)`).
-// To turn them on once it is merged, define FAULTHANDLER_THREADS_API for the FaultBenchmarks target in
-// Benchmarks/Package.swift:
-//
-//     swiftSettings: [.define("FAULTHANDLER_THREADS_API")]
-//
-// Without the define, `registerUpcomingAPIBenchmarks()` registers nothing.
 
 import Benchmark
 import FaultHandling
@@ -16,7 +8,6 @@ import FaultHandling
 import Glibc
 #endif
 
-#if FAULTHANDLER_THREADS_API
 import Synchronization
 
 /// Threads parked in pause(2) for the all-threads benchmarks; started once per process, never stopped.
@@ -62,7 +53,7 @@ func drain(_ pipe: PipeSetup, until marker: UInt8 = UInt8(ascii: ":")) {
     }
 }
 
-func registerUpcomingAPIBenchmarks() {
+func registerThreadBenchmarks() {
     // All-thread on-demand dumps: the calling thread plus 1 or 100 parked threads, to /dev/null.
     for others in [1, 100] {
         Benchmark(
@@ -177,7 +168,3 @@ func registerUpcomingAPIBenchmarks() {
         }
     )
 }
-#else
-/// Registers nothing until FAULTHANDLER_THREADS_API is defined (see the top of this file).
-func registerUpcomingAPIBenchmarks() {}
-#endif
