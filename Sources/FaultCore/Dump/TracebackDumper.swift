@@ -39,7 +39,7 @@ package enum TracebackDumper {
         let cause = makeCause(signal: signal, info: info, registers: registers)
         // A crash right after enable() may arrive while symbols are still being prepared on the background
         // thread: give it a bounded moment to finish.
-        SymbolSlots.waitForPreparation(timeoutNanoseconds: 2_000_000_000)
+        SymbolSlots.waitForPreparation(timeoutNanoseconds: 5_000_000_000)
         let reason = cause.isSwiftTrap
             ? FrameSymbolizer.runtimeFailureReason(pc: UInt(cause.pc), workspace: workspace)
             : UnsafeRawBufferPointer(start: nil, count: 0)

@@ -114,7 +114,7 @@ func userSignalEntry(_ signal: CInt, _ info: UnsafeMutablePointer<siginfo_t>?, _
     var registers = RegisterFile()
     if let context { registers = RegisterFile(context: context) }
     // A signal right after register() may arrive while symbols are still being prepared: wait, bounded.
-    SymbolSlots.waitForPreparation(timeoutNanoseconds: 2_000_000_000)
+    SymbolSlots.waitForPreparation(timeoutNanoseconds: 5_000_000_000)
     _ = TracebackDumper.dumpCurrentThread(
         fd: entry.pointee.fd, allThreads: entry.pointee.allThreads, registers: registers,
         skipOwnFrames: context == nil, maxThreads: entry.pointee.maxThreads)
