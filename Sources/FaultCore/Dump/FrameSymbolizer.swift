@@ -124,7 +124,6 @@ package enum FrameSymbolizer {
     /// - Signal safety: safe. Lookups in prepared tables only.
     @_noAllocation @_noLocks
     package static func isOwnFrame(_ frame: StackFrame, workspace: UnsafeMutablePointer<DumpWorkspace>) -> Bool {
-        let pc = frame.pc
         let lookupPC = frame.lookupPC
         var record = ImageRecord()
         guard ImageTable.findImage(containing: lookupPC, into: &record),
