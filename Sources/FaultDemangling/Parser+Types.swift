@@ -76,7 +76,7 @@ extension Parser {
             guard size > 0, size <= 4096 else { return 0 }
             let start = textUsed
             if isFloat { appendStatic("Builtin.FPIEEE") } else { appendStatic("Builtin.Int") }
-            appendDecimal(size)
+            addDecimal(size)
             ty = create(.builtinTypeName, poolText: start, length: textUsed - start)
         case "I": ty = create(.builtinTypeName, "Builtin.IntLiteral")
         case "v":
@@ -88,7 +88,7 @@ extension Parser {
             guard e.textLength > 8 else { return 0 }
             let start = textUsed
             appendStatic("Builtin.Vec")
-            appendDecimal(elements)
+            addDecimal(elements)
             appendByte(UInt8(ascii: "x"))
             appendText(ws.text + Int(e.textStart) + 8, Int(e.textLength) - 8)
             ty = create(.builtinTypeName, poolText: start, length: textUsed - start)

@@ -230,7 +230,7 @@ struct Parser {
     ///
     /// - Signal safety: safe. Bounded writes into preallocated memory.
     @_noAllocation @_noLocks
-    mutating func appendDecimal(_ value: Int) {
+    mutating func addDecimal(_ value: Int) {
         var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
                      UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
             (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)

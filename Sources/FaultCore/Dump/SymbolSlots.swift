@@ -106,8 +106,7 @@ package enum SymbolSlots {
             starts[index] = image.startAddress
             slots[index] = -1
             guard let path = image.path, image.pathLength > 0 else { continue }
-            var buildID: [UInt8] = []
-            for byte in 0..<image.buildIDLength { buildID.append(image.buildIDByte(at: byte)) }
+            let buildID = (0..<image.buildIDLength).map { image.buildIDByte(at: $0) }
             let pathString = String(cString: path)
             let slot = SymbolRegistry.register(
                 path: pathString, buildID: buildID.isEmpty ? nil : buildID, loadBias: image.loadBias)

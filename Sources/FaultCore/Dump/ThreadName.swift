@@ -16,9 +16,9 @@ package enum ThreadName {
         guard scratch.count >= 96, let base = scratch.baseAddress else { return empty }
         let path = base + 32
         var length = 0
-        PathBuilder.append("/proc/self/task/", to: path, length: &length, capacity: 64)
-        PathBuilder.appendDecimal(UInt64(tid), to: path, length: &length, capacity: 64)
-        PathBuilder.append("/comm", to: path, length: &length, capacity: 64)
+        PathBuilder.add("/proc/self/task/", to: path, length: &length, capacity: 64)
+        PathBuilder.addDecimal(UInt64(tid), to: path, length: &length, capacity: 64)
+        PathBuilder.add("/comm", to: path, length: &length, capacity: 64)
         path.storeBytes(of: 0, toByteOffset: min(length, 63), as: UInt8.self)
         let fd = SafeLibc.open(path.assumingMemoryBound(to: CChar.self), O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return empty }
@@ -36,16 +36,16 @@ package enum PathBuilder {
     ///
     /// - Signal safety: safe. Memory stores only.
     @_noAllocation @_noLocks
-    package static func append(_ text: StaticString, to buffer: UnsafeMutableRawPointer, length: inout Int, capacity: Int) {
+    package static func add(_ text: StaticString, to buffer: UnsafeMutableRawPointer, length: inout Int, capacity: Int) {
         let source = UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)
-        append(source, to: buffer, length: &length, capacity: capacity)
+        add(source, to: buffer, length: &length, capacity: capacity)
     }
 
     /// Appends raw bytes, stopping at `capacity - 1` bytes.
     ///
     /// - Signal safety: safe. Memory stores only.
     @_noAllocation @_noLocks
-    package static func append(_ bytes: UnsafeRawBufferPointer, to buffer: UnsafeMutableRawPointer, length: inout Int, capacity: Int) {
+    package static func add(_ bytes: UnsafeRawBufferPointer, to buffer: UnsafeMutableRawPointer, length: inout Int, capacity: Int) {
         for byte in bytes {
             if length >= capacity - 1 { return }
             buffer.storeBytes(of: byte, toByteOffset: length, as: UInt8.self)
@@ -57,7 +57,7 @@ package enum PathBuilder {
     ///
     /// - Signal safety: safe. Arithmetic and memory stores only.
     @_noAllocation @_noLocks
-    package static func appendDecimal(_ value: UInt64, to buffer: UnsafeMutableRawPointer, length: inout Int, capacity: Int) {
+    package static func addDecimal(_ value: UInt64, to buffer: UnsafeMutableRawPointer, length: inout Int, capacity: Int) {
         var divisor: UInt64 = 1
         while value / divisor >= 10 { divisor &*= 10 }
         while divisor > 0 {

@@ -21,7 +21,7 @@ package struct TaskDirectory {
     package init?(buffer: UnsafeMutableRawBufferPointer) {
         guard buffer.count >= 512, let base = buffer.baseAddress else { return nil }
         var length = 0
-        PathBuilder.append("/proc/self/task", to: base, length: &length, capacity: 64)
+        PathBuilder.add("/proc/self/task", to: base, length: &length, capacity: 64)
         base.storeBytes(of: 0, toByteOffset: length, as: UInt8.self)
         let fd = SafeLibc.open(base.assumingMemoryBound(to: CChar.self), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
@@ -88,9 +88,9 @@ package enum ThreadSignalMask {
     package static func blocked(tid: CInt, buffer: UnsafeMutableRawBufferPointer) -> UInt64? {
         guard buffer.count >= 1024, let base = buffer.baseAddress else { return nil }
         var length = 0
-        PathBuilder.append("/proc/self/task/", to: base, length: &length, capacity: 64)
-        PathBuilder.appendDecimal(UInt64(tid), to: base, length: &length, capacity: 64)
-        PathBuilder.append("/status", to: base, length: &length, capacity: 64)
+        PathBuilder.add("/proc/self/task/", to: base, length: &length, capacity: 64)
+        PathBuilder.addDecimal(UInt64(tid), to: base, length: &length, capacity: 64)
+        PathBuilder.add("/status", to: base, length: &length, capacity: 64)
         base.storeBytes(of: 0, toByteOffset: length, as: UInt8.self)
         let fd = SafeLibc.open(base.assumingMemoryBound(to: CChar.self), O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
