@@ -42,8 +42,9 @@ public func fuzzCFI(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     words[DwarfRegister.rip] = UInt64(base &+ pcOffset)
     var registers = words.withUnsafeBufferPointer { UnwindRegisters(copying: $0.baseAddress!) }
 
+    var window = StackWindow()
     _ = withUnsafePointer(to: &image) { record in
-        Unwinder.stepWithCFI(&registers, lookupPC: base &+ pcOffset, image: record)
+        Unwinder.stepWithCFI(&registers, lookupPC: base &+ pcOffset, image: record, window: &window)
     }
     if flags & 1 != 0 {
         _ = withUnsafePointer(to: &image) { record in
