@@ -35,8 +35,8 @@ build CrashLatency
 bin="$(swift build -c release --package-path "$root/Benchmarks" --scratch-path "$scratch" --show-bin-path)"
 
 cpu="$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')"
-swift_version="$(swift --version 2>/dev/null | head -1)"
-glibc="$(ldd --version | head -1 | sed 's/.* //')"
+swift_version="$(swift --version 2>/dev/null | sed -n 1p)"
+glibc="$(ldd --version | sed -n '1s/.* //p')"
 os="$(. /etc/os-release && echo "$PRETTY_NAME")"
 
 echo "### Crash-to-dump latency"
