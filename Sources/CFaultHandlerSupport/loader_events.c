@@ -31,6 +31,14 @@ static dlopen_function real_dlopen(void) {
     return function;
 }
 
+// Under AddressSanitizer or ThreadSanitizer the sanitizer runtime interposes this function itself; defining it
+// here as well would take its place and break the runtime, so the replacement is left out (see docs/threads.md).
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define CFH_UNDER_SANITIZER 1
+#endif
+#endif
+#ifndef CFH_UNDER_SANITIZER
 void *dlopen(const char *file, int mode) {
     dlopen_function function = real_dlopen();
     if (function == NULL) return NULL;
@@ -43,3 +51,4 @@ void *dlopen(const char *file, int mode) {
     }
     return handle;
 }
+#endif

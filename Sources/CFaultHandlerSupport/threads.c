@@ -118,6 +118,14 @@ static void *start_with_alternate_stack(void *value) {
     return request.routine(request.argument);
 }
 
+// Under AddressSanitizer or ThreadSanitizer the sanitizer runtime interposes this function itself; defining it
+// here as well would take its place and break the runtime, so the replacement is left out (see docs/threads.md).
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define CFH_UNDER_SANITIZER 1
+#endif
+#endif
+#ifndef CFH_UNDER_SANITIZER
 int pthread_create(pthread_t *thread, const pthread_attr_t *attributes, void *(*routine)(void *), void *argument) {
     pthread_create_function next = next_pthread_create();
     if (next == NULL) return EAGAIN;
@@ -132,6 +140,7 @@ int pthread_create(pthread_t *thread, const pthread_attr_t *attributes, void *(*
     if (result != 0) free(request);
     return result;
 }
+#endif
 
 // MARK: Startup
 
