@@ -15,7 +15,9 @@ package enum DWARFIndexBuilder {
             image.fileType == ET_REL
             ? 0
             : image.sections.filter { $0.sh_flags & SHF_EXECINSTR != 0 && $0.sh_addr != 0 }.map(\.sh_addr).min() ?? 1
-        return build(sections: sections, minimumAddress: minimumAddress)
+        let index = build(sections: sections, minimumAddress: minimumAddress)
+        sections.releaseInflatedSections(of: image)
+        return index
     }
 
     /// Builds the index from already-collected sections.

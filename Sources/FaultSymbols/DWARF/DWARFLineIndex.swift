@@ -92,6 +92,16 @@ package struct DWARFLineIndex: @unchecked Sendable {
     /// How many preceding function ranges a lookup checks when the nearest one does not contain the address.
     static let functionWalkBack = 16
 
+    /// The bytes this index keeps (all of its arrays and its string pool), for measurements.
+    ///
+    /// - Signal safety: unsafe. Call outside signal handlers only.
+    package var byteCount: Int {
+        rows.count * MemoryLayout<LineRow>.stride + files.count * MemoryLayout<StringRef>.stride
+            + functionRanges.count * MemoryLayout<FunctionRange>.stride
+            + functions.count * MemoryLayout<FunctionRecord>.stride + inlines.count * MemoryLayout<InlineRecord>.stride
+            + inlineRanges.count * MemoryLayout<AddressRange>.stride + strings.count
+    }
+
     /// The bytes of a string reference.
     ///
     /// - Signal safety: safe. Bounds-checked pointer arithmetic.

@@ -148,6 +148,22 @@ package struct ELFSymbolTable: @unchecked Sendable {
         @_noAllocation @_noLocks get { records.count }
     }
 
+    /// True if the index's names point into `bytes` (a mapped file that must then stay mapped).
+    ///
+    /// - Signal safety: unsafe. Call outside signal handlers only.
+    package func usesNames(in bytes: UnsafeRawBufferPointer) -> Bool {
+        func inside(_ table: UnsafeRawBufferPointer) -> Bool {
+            guard let table = table.baseAddress, let start = bytes.baseAddress else { return false }
+            return table >= start && table < start + bytes.count
+        }
+        return inside(primaryStrings) || inside(secondaryStrings)
+    }
+
+    /// The bytes this index keeps (its records; names stay in the mapped file), for measurements.
+    ///
+    /// - Signal safety: unsafe. Call outside signal handlers only.
+    package var byteCount: Int { records.count * MemoryLayout<SymbolRecord>.stride }
+
     /// Finds the function containing `address` (an ELF virtual address: pc minus the load bias).
     ///
     /// - Signal safety: safe. A binary search and a bounded walk over prepared, never-freed memory.

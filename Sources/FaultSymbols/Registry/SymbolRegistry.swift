@@ -198,6 +198,18 @@ package enum SymbolRegistry {
         return UnsafePointer(images + image)
     }
 
+    /// The line index of slot `image` (prepared in either phase), or nil while there is none.
+    ///
+    /// - Signal safety: unsafe. Call outside signal handlers only.
+    package static func lineIndex(image: Int) -> DWARFLineIndex? {
+        guard let prepared = prepared(image: image)?.pointee else { return nil }
+        if let lines = prepared.lines { return lines }
+        guard let lineStates = registryLineStates, let lineIndexes = registryLineIndexes,
+            lineStates[image].load(ordering: .acquiring) == ImageState.ready.rawValue
+        else { return nil }
+        return lineIndexes[image]
+    }
+
     /// Looks up the function symbol containing runtime address `pc` in slot `image` (the slot's load bias is
     /// subtracted). Nil if the slot is not ready or no symbol matches.
     ///
