@@ -114,7 +114,7 @@ func measurePreparation(paths: [String]) -> [StepCost] {
         step(path, "lines") {
             SymbolRegistry.prepareLines(image: slot)
             let lines = SymbolRegistry.lineIndex(image: slot)
-            return (lines?.byteCount ?? 0, lines?.rows.count ?? 0)
+            return (lines?.byteCount ?? 0, lines?.rowCount ?? 0)
         }
     }
     step("all", "trim") {

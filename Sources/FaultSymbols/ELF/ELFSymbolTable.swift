@@ -148,6 +148,42 @@ package struct ELFSymbolTable: @unchecked Sendable {
         @_noAllocation @_noLocks get { records.count }
     }
 
+    /// True if `lookup` finds a symbol for every address in [low, high). The answer of `lookup` can only change
+    /// at a record's address or at the end of a sized record, so it is evaluated at `low` and at each such
+    /// point inside the range (records up to `walkBackLimit` before the range can reach into it). False when
+    /// that takes more than `coverageProbeLimit` probes.
+    ///
+    /// - Signal safety: unsafe. Call outside signal handlers only.
+    package func namesEveryAddress(from low: UInt64, to high: UInt64) -> Bool {
+        guard low < high, lookup(address: UInt(low)) != nil else { return false }
+        // First record at or above `low`, then back by the walk-back window.
+        var first = 0
+        var last = records.count
+        while first < last {
+            let middle = first + (last - first) / 2
+            if records[middle].address < low { first = middle + 1 } else { last = middle }
+        }
+        var probes = 0
+        var index = max(first - Self.walkBackLimit - 1, 0)
+        while index < records.count && records[index].address < high {
+            let record = records[index]
+            let end = record.address &+ UInt64(record.size)
+            if record.address > low {
+                probes += 1
+                if probes > Self.coverageProbeLimit || lookup(address: UInt(record.address)) == nil { return false }
+            }
+            if end > low && end < high {
+                probes += 1
+                if probes > Self.coverageProbeLimit || lookup(address: UInt(end)) == nil { return false }
+            }
+            index += 1
+        }
+        return true
+    }
+
+    /// The most lookups `namesEveryAddress` spends on one range.
+    static let coverageProbeLimit = 4096
+
     /// True if the index's names point into `bytes` (a mapped file that must then stay mapped).
     ///
     /// - Signal safety: unsafe. Call outside signal handlers only.

@@ -35,7 +35,7 @@ package enum ImagePreparer {
         var lineIndex: DWARFLineIndex?
         if lines {
             // Line information comes from whichever file carries .debug_line: the image or its debug file.
-            lineIndex = (hasLines ? image : debugImage).flatMap(DWARFIndexBuilder.build(image:))
+            lineIndex = (hasLines ? image : debugImage).flatMap { DWARFIndexBuilder.build(image: $0, symbols: symbols) }
         }
         keepOrUnmap(image, for: symbols)
         if let debugImage { keepOrUnmap(debugImage, for: symbols) }
@@ -44,16 +44,19 @@ package enum ImagePreparer {
 
     /// Builds only the file:line index of `path` (the second preparation phase), from the image or its
     /// separate debug file. Nil when neither has line information or the file does not match `buildID`. The
-    /// files are mapped only while the index is built.
+    /// files are mapped only while the index is built. `symbols` is the image's symbol index from the first
+    /// phase (see `DWARFIndexBuilder.build(image:symbols:)`).
     ///
     /// - Signal safety: unsafe. Call outside signal handlers only.
-    package static func prepareLines(path: String, buildID: [UInt8]?) -> DWARFLineIndex? {
+    package static func prepareLines(path: String, buildID: [UInt8]?, symbols: ELFSymbolTable? = nil)
+        -> DWARFLineIndex?
+    {
         guard let image = try? open(path: path, buildID: buildID) else { return nil }
         defer { MappedFile.unmap(image.bytes) }
-        if hasLineTable(image) { return DWARFIndexBuilder.build(image: image) }
+        if hasLineTable(image) { return DWARFIndexBuilder.build(image: image, symbols: symbols) }
         guard let debugImage = DebugFileLocator.debugFile(for: image, path: path) else { return nil }
         defer { MappedFile.unmap(debugImage.bytes) }
-        return DWARFIndexBuilder.build(image: debugImage)
+        return DWARFIndexBuilder.build(image: debugImage, symbols: symbols)
     }
 
     /// Maps and validates `path` (unmapping it again when it is rejected).

@@ -156,7 +156,8 @@ package enum SymbolRegistry {
         ).exchanged
         if !claimed { return waitWhilePreparing(lineStates + image) }
         let descriptor = registrations.withLock { $0[image] }
-        let index = ImagePreparer.prepareLines(path: descriptor.path, buildID: descriptor.buildID)
+        let index = ImagePreparer.prepareLines(
+            path: descriptor.path, buildID: descriptor.buildID, symbols: prepared.symbols)
         if let index { registryLineIndexes![image] = index }
         let result: ImageState = index == nil ? .failed : .ready
         lineStates[image].store(result.rawValue, ordering: .releasing)
