@@ -39,6 +39,7 @@ package enum ImagePreparer {
         }
         keepOrUnmap(image, for: symbols)
         if let debugImage { keepOrUnmap(debugImage, for: symbols) }
+        if lineIndex != nil { HeapTrim.releaseFreePages() }
         return PreparedImage(symbols: symbols, lines: lineIndex)
     }
 
@@ -53,10 +54,15 @@ package enum ImagePreparer {
     {
         guard let image = try? open(path: path, buildID: buildID) else { return nil }
         defer { MappedFile.unmap(image.bytes) }
-        if hasLineTable(image) { return DWARFIndexBuilder.build(image: image, symbols: symbols) }
-        guard let debugImage = DebugFileLocator.debugFile(for: image, path: path) else { return nil }
-        defer { MappedFile.unmap(debugImage.bytes) }
-        return DWARFIndexBuilder.build(image: debugImage, symbols: symbols)
+        var debugImage: ELFImage?
+        if !hasLineTable(image) {
+            debugImage = DebugFileLocator.debugFile(for: image, path: path)
+            if debugImage == nil { return nil }
+        }
+        defer { if let debugImage { MappedFile.unmap(debugImage.bytes) } }
+        let index = DWARFIndexBuilder.build(image: debugImage ?? image, symbols: symbols)
+        if index != nil { HeapTrim.releaseFreePages() }
+        return index
     }
 
     /// Maps and validates `path` (unmapping it again when it is rejected).
