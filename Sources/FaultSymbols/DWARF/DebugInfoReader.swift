@@ -141,8 +141,9 @@ struct DebugInfoReader {
         guard !cursor.overrun, [4, 8].contains(context.addressSize),
             unitType == DW_UT_compile || unitType == DW_UT_partial
         else { return end }
-        if abbreviations?.offset != abbreviationOffset {
-            abbreviations = AbbreviationTable(abbrev: sections.abbrev, offset: abbreviationOffset)
+        let format = UnitFormat(offsetSize: offsetSize, addressSize: context.addressSize, version: version)
+        if abbreviations?.offset != abbreviationOffset || abbreviations?.format != format {
+            abbreviations = AbbreviationTable(abbrev: sections.abbrev, offset: abbreviationOffset, format: format)
         }
         var units = ByteCursor(UnsafeRawBufferPointer(rebasing: sections.info[..<end]), offset: cursor.offset)
         walkDIEs(&units, abbreviations: abbreviations!, context: &context)
@@ -177,7 +178,11 @@ struct DebugInfoReader {
             let wanted = isUnitDIE || tag == DW_TAG_subprogram || tag == DW_TAG_inlined_subroutine
             if !wanted {
                 // Most DIEs (types, variables, parameters) are only stepped over.
-                for attribute in specs { _ = context.readForm(attribute.form, &cursor, implicit: attribute.implicit) }
+                if abbreviation.fixedSize >= 0 {
+                    cursor.skip(abbreviation.fixedSize)
+                } else {
+                    for attribute in specs { _ = context.readForm(attribute.form, &cursor, implicit: attribute.implicit) }
+                }
                 if cursor.overrun { return }
                 if abbreviation.hasChildren { depth += 1 }
                 if depth == 0 { break }

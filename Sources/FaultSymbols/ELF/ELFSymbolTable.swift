@@ -166,14 +166,14 @@ package struct ELFSymbolTable: @unchecked Sendable {
         @_noAllocation @_noLocks get { records.count }
     }
 
-    /// True if `lookup` finds a symbol for every address in [low, high). The answer of `lookup` can only change
-    /// at a record's address or at the end of a sized record, so it is evaluated at `low` and at each such
-    /// point inside the range (records up to `walkBackLimit` before the range can reach into it). False when
-    /// that takes more than `coverageProbeLimit` probes.
+    /// True if `lookup` finds a symbol for every address in [low, high) (without reading any name). The answer
+    /// of `lookup` can only change at a record's address or at the end of a sized record, so it is evaluated at
+    /// `low` and at each such point inside the range (records up to `walkBackLimit` before the range can reach
+    /// into it). False when that takes more than `coverageProbeLimit` probes.
     ///
     /// - Signal safety: unsafe. Call outside signal handlers only.
     package func namesEveryAddress(from low: UInt64, to high: UInt64) -> Bool {
-        guard low < high, lookup(address: UInt(low)) != nil else { return false }
+        guard low < high, recordIndex(containing: UInt(low)) != nil else { return false }
         // First record at or above `low`, then back by the walk-back window.
         var first = 0
         var last = records.count
@@ -188,11 +188,11 @@ package struct ELFSymbolTable: @unchecked Sendable {
             let end = record.address &+ UInt64(record.size)
             if record.address > low {
                 probes += 1
-                if probes > Self.coverageProbeLimit || lookup(address: UInt(record.address)) == nil { return false }
+                if probes > Self.coverageProbeLimit || recordIndex(containing: UInt(record.address)) == nil { return false }
             }
             if end > low && end < high {
                 probes += 1
-                if probes > Self.coverageProbeLimit || lookup(address: UInt(end)) == nil { return false }
+                if probes > Self.coverageProbeLimit || recordIndex(containing: UInt(end)) == nil { return false }
             }
             index += 1
         }
@@ -223,6 +223,15 @@ package struct ELFSymbolTable: @unchecked Sendable {
     /// - Signal safety: safe. A binary search and a bounded walk over prepared, never-freed memory.
     @_noAllocation @_noLocks
     package func lookup(address: UInt) -> SymbolMatch? {
+        guard let index = recordIndex(containing: address) else { return nil }
+        return match(index, UInt32(UInt64(address) - base))
+    }
+
+    /// The index of the record `lookup` names for `address`, or nil; reads no name.
+    ///
+    /// - Signal safety: safe. A binary search and a bounded walk over prepared, never-freed memory.
+    @_noAllocation @_noLocks
+    func recordIndex(containing address: UInt) -> Int? {
         guard UInt64(address) >= base, UInt64(address) - base <= UInt64(UInt32.max) else { return nil }
         let target = UInt32(UInt64(address) - base)
         // Last record with record.address <= target.
@@ -240,13 +249,13 @@ package struct ELFSymbolTable: @unchecked Sendable {
             if record.size == 0 {
                 if zeroSized < 0 { zeroSized = index }
             } else {
-                if target - record.address < record.size { return match(index, target) }
+                if target - record.address < record.size { return index }
                 break
             }
             index -= 1
             steps += 1
         }
-        return zeroSized >= 0 ? match(zeroSized, target) : nil
+        return zeroSized >= 0 ? zeroSized : nil
     }
 
     /// Builds the match for record `index`.

@@ -40,7 +40,7 @@ package enum ImagePreparer {
         keepOrUnmap(image, for: symbols)
         if let debugImage { keepOrUnmap(debugImage, for: symbols) }
         if lineIndex != nil { HeapTrim.releaseFreePages() }
-        return PreparedImage(symbols: symbols, lines: lineIndex)
+        return PreparedImage(symbols: symbols, lines: lineIndex, hasOwnLineTable: hasLines)
     }
 
     /// Builds only the file:line index of `path` (the second preparation phase), from the image or its
