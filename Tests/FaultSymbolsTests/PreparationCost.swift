@@ -24,8 +24,6 @@ struct MemorySnapshot {
     var peak: Int
     /// Bytes in live malloc allocations (mallinfo2 uordblks + hblkhd).
     var liveHeap: Int
-    /// CPU time of the calling thread, in nanoseconds.
-    var threadCPU: UInt64
 
     /// Resident anonymous memory, in bytes.
     var anonymous: Int { resident - filePages }
@@ -39,14 +37,18 @@ struct MemorySnapshot {
         let peakLine = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""
         let peakKiB = Int(peakLine.split(separator: " ").dropFirst().first ?? "") ?? 0
         let heap = mallocStatistics()
-        var time = timespec()
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
         let mappings = fileMappings().filter { !baseline.contains($0.start) }
         return MemorySnapshot(
             resident: fields.count > 2 ? fields[1] * page : 0, filePages: fields.count > 2 ? fields[2] * page : 0,
             newMappings: mappings.map(\.resident).reduce(0, +), peak: peakKiB * 1024,
-            liveHeap: heap.uordblks + heap.hblkhd,
-            threadCPU: UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec))
+            liveHeap: heap.uordblks + heap.hblkhd)
+    }
+
+    /// CPU time of the calling thread, in nanoseconds.
+    static func threadCPU() -> UInt64 {
+        var time = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+        return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
     }
 
     /// Restarts the peak (VmHWM) at the current resident size (Linux: "5" to /proc/self/clear_refs).
@@ -154,6 +156,7 @@ func measurePreparation(paths: [String]) -> PreparationCost {
     _ = SymbolRegistry.register(path: "/nonexistent/warm-up", buildID: nil, loadBias: 0)
     let baseline = Set(fileMappings().map(\.start))
     var cost = PreparationCost()
+    var cpu: UInt64 = 0
     var slots: [(String, Int)] = []
     for path in paths {
         guard let slot = SymbolRegistry.register(path: path, buildID: nil, loadBias: 0) else { continue }
@@ -162,12 +165,15 @@ func measurePreparation(paths: [String]) -> PreparationCost {
     func step(_ path: String, _ phase: String, _ body: () -> (Int, Int)) {
         MemorySnapshot.resetPeak()
         let before = MemorySnapshot.now(baseline: baseline)
+        let startTime = MemorySnapshot.threadCPU()
         let (indexBytes, rows) = body()
+        let time = MemorySnapshot.threadCPU() - startTime
+        cpu += time
         let after = MemorySnapshot.now(baseline: baseline)
         cost.steps.append(
             StepCost(
                 image: URL(fileURLWithPath: path).lastPathComponent, phase: phase,
-                cpuMilliseconds: Double(after.threadCPU - before.threadCPU) / 1e6,
+                cpuMilliseconds: Double(time) / 1e6,
                 filePagesDelta: after.filePages - before.filePages, mappings: after.newMappings,
                 anonymousDelta: after.anonymous - before.anonymous, peakDelta: max(after.peak - before.resident, 0),
                 liveHeapDelta: after.liveHeap - before.liveHeap, indexBytes: indexBytes, rows: rows))
@@ -191,7 +197,7 @@ func measurePreparation(paths: [String]) -> PreparationCost {
     cost.anonymousDelta = end.anonymous - start.anonymous
     cost.mappings = end.newMappings
     cost.mappingList = fileMappings().filter { !baseline.contains($0.start) }.map { "\($0.path): \($0.resident)" }
-    cost.cpuMilliseconds = Double(end.threadCPU - start.threadCPU) / 1e6
+    cost.cpuMilliseconds = Double(cpu) / 1e6
     return cost
 }
 
