@@ -1,5 +1,6 @@
 // The .debug_line reader (DWARF 2-5, 32- and 64-bit): header, directory and file tables, and the line-number
-// state machine. It runs at preparation time and produces plain rows; DWARFLineIndex freezes them for lookup.
+// state machine. It runs at preparation time and hands its rows to a LineRowCollector, which freezes them
+// into the DWARFLineIndex.
 // Every loop consumes input bytes, so hostile input ends at the end of the unit.
 
 /// One decoded line-number program header, able to run its state machine.
