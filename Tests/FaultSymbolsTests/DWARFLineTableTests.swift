@@ -154,7 +154,7 @@ func compileFixture(_ name: String, flags: [String]) throws -> String {
         var index: PreparedImage?
         let elapsed = clock.measure { index = try? lineIndex(path) }
         let lines = try #require(index)
-        print("test binary: \(lines.lines!.rows.count) line rows, \(lines.lines!.functionRanges.count) function ranges in \(elapsed)")
+        print("test binary: \(lines.lines!.rowCount) line rows, \(lines.lines!.functionRangeCount) function ranges in \(elapsed)")
         let result = compareWithSymbolizer(
             binary: path, index: lines, addresses: probeAddresses(path, limit: 1500), label: "test binary")
         #expect(result.total > 1000)
@@ -186,7 +186,7 @@ func compileFixture(_ name: String, flags: [String]) throws -> String {
         var index: PreparedImage?
         let elapsed = clock.measure { index = try? lineIndex(path) }
         let lines = try #require(index, "libc6-dbg is not installed")
-        print("libc: \(lines.lines!.rows.count) line rows, \(lines.lines!.functionRanges.count) function ranges in \(elapsed)")
+        print("libc: \(lines.lines!.rowCount) line rows, \(lines.lines!.functionRangeCount) function ranges in \(elapsed)")
         let symbols = nmTextSymbols(path, dynamic: true).filter { $0.size > 4 }
         let step = max(1, symbols.count / 100)
         var addresses: [UInt64] = []
@@ -241,8 +241,8 @@ func compileFixture(_ name: String, flags: [String]) throws -> String {
         let frames = UnsafeMutableBufferPointer<SourceFrame>.allocate(capacity: 16)
         defer { frames.deallocate() }
         frames.initialize(repeating: SourceFrame())
-        let low = index.rows.first!.address
-        let span = index.rows.last!.address - low
+        let low = index.rowAddress(at: 0)
+        let span = index.rowAddress(at: index.rowCount - 1) - low
         let rounds = 100_000
         var total = 0
         let elapsed = ContinuousClock().measure {
@@ -250,7 +250,7 @@ func compileFixture(_ name: String, flags: [String]) throws -> String {
                 total += index.lookup(address: UInt(low + UInt64(step &* 7919) % span), into: frames)
             }
         }
-        print("line lookup: \(elapsed / rounds) per lookup over \(index.rows.count) rows")
+        print("line lookup: \(elapsed / rounds) per lookup over \(index.rowCount) rows")
         #expect(total > 0)
     }
 }

@@ -43,6 +43,7 @@ import Testing
         dwarf.addr = buffer(".debug_addr")
         dwarf.rnglists = buffer(".debug_rnglists")
         let index = DWARFIndexBuilder.build(sections: dwarf, minimumAddress: 1)
+        defer { index.deallocate() }
         let frames = UnsafeMutableBufferPointer<SourceFrame>.allocate(capacity: 8)
         defer { frames.deallocate() }
         frames.initialize(repeating: SourceFrame())

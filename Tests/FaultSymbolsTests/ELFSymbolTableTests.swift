@@ -163,7 +163,7 @@ func compareWithNM(path: String, nmPath: String, count: Int) throws -> (checked:
     @Test func lookupLatency() throws {
         let path = try #require(loadedImage(containing: "libswiftCore.so")).path
         let table = try symbolTable(path)
-        let last = UInt(table.records[table.count - 1].address)
+        let last = UInt(table.base + UInt64(table.records[table.count - 1].address))
         let clock = ContinuousClock()
         var hits = 0
         let rounds = 200_000

@@ -76,20 +76,19 @@ public func fuzzDWARF(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     guard sections.hasLineInfo || !sections.info.isEmpty else { return 0 }
 
     let index = DWARFIndexBuilder.build(sections: sections, minimumAddress: minimumAddress)
-    defer {
-        release(index.rows)
-        release(index.files)
-        release(index.functionRanges)
-        release(index.functions)
-        release(index.inlines)
-        release(index.inlineRanges)
-        UnsafeMutableRawPointer(mutating: index.strings.baseAddress)?.deallocate()
-    }
+    defer { index.deallocate() }
 
     // Look up the first addresses of rows and function ranges, their neighbours, and a few fixed addresses.
     var probes: [UInt64] = [0, 1, 0x1000, UInt64.max]
-    for row in index.rows.prefix(4) { probes += [row.address, row.address &- 1, row.address &+ 1] }
-    for range in index.functionRanges.prefix(4) { probes += [range.low, range.high &- 1, range.high] }
+    for i in 0..<min(index.rowCount, 4) {
+        let address = index.rowAddress(at: i)
+        probes += [address, address &- 1, address &+ 1]
+    }
+    for range in index.functionRanges.prefix(4) {
+        let low = index.base + UInt64(range.low)
+        let high = index.base + UInt64(range.high)
+        probes += [low, high &- 1, high]
+    }
     for address in probes {
         let count = index.lookup(address: UInt(address), into: frames)
         precondition(count >= 0 && count <= frames.count, "lookup wrote \(count) frames")

@@ -36,7 +36,7 @@ public func fuzzELF(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     var probes: [UInt] = [0, 1, 0x1000, UInt.max]
     if table.count > 0 {
         for index in [0, table.count / 2, table.count - 1] {
-            let address = UInt(truncatingIfNeeded: table.records[index].address)
+            let address = UInt(truncatingIfNeeded: table.base &+ UInt64(table.records[index].address))
             probes += [address, address &- 1, address &+ 1, address &+ UInt(table.records[index].size)]
         }
     }

@@ -133,8 +133,10 @@ package enum SymbolSlots {
     }
 
     /// Starts a thread that prepares, in order: the symbols of every image; the main executable's line
-    /// table; then the line tables of the other images. Dumps wait (bounded) only for the first two, which
-    /// is what a dump of the program's own code needs; a library's lines appear once they are ready.
+    /// table; the line tables other images carry themselves; then those that come from separate debug files
+    /// (libc6-dbg's for glibc: the largest, and the least often useful in a Swift crash). Dumps wait (bounded)
+    /// only for the first two, which is what a dump of the program's own code needs; a library's lines appear
+    /// once they are ready.
     private static func startBackgroundPreparation(executableSlot: Int) {
         guard let pending = pendingPreparations else { return }
         pending.pointee.add(1, ordering: .acquiringAndReleasing)
@@ -160,7 +162,10 @@ package enum SymbolSlots {
         SymbolRegistry.prepareAll(lines: false)
         if executableSlot >= 0 { SymbolRegistry.prepareLines(image: executableSlot) }
         finishBackgroundPreparation()
-        for slot in 0..<SymbolRegistry.registeredCount { SymbolRegistry.prepareLines(image: slot) }
+        // Line tables the images carry themselves first; separate debug files (large, rarely needed) last.
+        let count = SymbolRegistry.registeredCount
+        for slot in 0..<count where SymbolRegistry.hasOwnLineTable(image: slot) { SymbolRegistry.prepareLines(image: slot) }
+        for slot in 0..<count { SymbolRegistry.prepareLines(image: slot) }
         unfinishedPreparations?.pointee.subtract(1, ordering: .acquiringAndReleasing)
     }
 

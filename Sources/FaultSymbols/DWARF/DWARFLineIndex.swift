@@ -3,30 +3,99 @@
 // Built once by `DWARFIndexBuilder` outside signal context; afterwards only read. Lookup is two binary searches
 // (line rows, function ranges) and one scan over the inlined calls of the function found, capped by a work
 // budget, all over never-freed memory.
+//
+// The index keeps only what lookups read, compactly: addresses are 32-bit offsets from the lowest code address
+// (`base`), a line row is 12 bytes (a 32-bit address and a 64-bit packed location, in two parallel arrays),
+// rows that cannot change a lookup's answer are not kept (a row shadowed by the next one at the same address, a
+// row repeating the location of the one before), file paths and names are deduplicated into one string pool, and
+// a concrete function whose every address the symbol table names needs neither its name nor, without inlined
+// calls, a record at all.
 
-/// A span of the index's string arena.
+/// A span of the index's string pool.
 package struct StringRef: Sendable {
     var offset: UInt32
     var length: UInt32
 }
 
-/// One line-table row: the rows of all sequences, sorted by address; `isEnd` marks a sequence end.
+/// One line-table row, unpacked (as returned by `DWARFLineIndex.row(at:)`).
 package struct LineRow: Sendable {
+    /// The ELF virtual address where the row starts.
     package var address: UInt64
+    /// The file index (an index into the index's file table; out of range for "no file").
     package var file: UInt32
     package var line: UInt32
     package var column: UInt32
+    /// Nonzero for the end-of-sequence row (the first address after a sequence).
     package var isEnd: UInt32
 }
 
-/// One code range of a concrete function.
-package struct FunctionRange: Sendable {
-    package var low: UInt64
-    package var high: UInt64
-    package var function: UInt32
+/// How a row's file, line and column share 64 bits. The widths are chosen per index from the largest values;
+/// the file field's all-ones value marks an end-of-sequence row.
+package struct LocationPacking: Sendable {
+    /// Field widths in bits; their sum is at most 64.
+    var fileBits: UInt64
+    var lineBits: UInt64
+    var columnBits: UInt64
+
+    /// The widths needed for `fileCount` files (plus the "no file" and end markers), `maximumLine` and
+    /// `maximumColumn`. Should they need more than 64 bits together (never for real images), columns and then
+    /// lines are saturated to what fits.
+    ///
+    /// - Signal safety: unsafe. Call outside signal handlers only.
+    init(fileCount: Int, maximumLine: UInt32, maximumColumn: UInt32) {
+        func width(_ value: UInt64) -> UInt64 { UInt64(64 - value.leadingZeroBitCount) }
+        fileBits = max(width(UInt64(fileCount) + 1), 1)
+        lineBits = min(width(UInt64(maximumLine)), 64 - fileBits)
+        columnBits = min(width(UInt64(maximumColumn)), 64 - fileBits - lineBits)
+    }
+
+    /// The all-ones value of the file field: an end-of-sequence row.
+    var endMarker: UInt64 {
+        @_noAllocation @_noLocks get { fileBits >= 64 ? ~0 : (1 << fileBits) - 1 }
+    }
+
+    /// Packs a row; `file` values at or above the file count mean "no file".
+    ///
+    /// - Signal safety: unsafe. Call outside signal handlers only.
+    func pack(file: UInt32, line: UInt32, column: UInt32, isEnd: Bool) -> UInt64 {
+        func saturated(_ value: UInt32, _ bits: UInt64) -> UInt64 {
+            bits >= 32 ? UInt64(value) : min(UInt64(value), (1 << bits) - 1)
+        }
+        let fileField = isEnd ? endMarker : min(UInt64(file), endMarker - 1)
+        return fileField | saturated(line, lineBits) << fileBits | saturated(column, columnBits) << (fileBits + lineBits)
+    }
+
+    /// Unpacks a row starting at ELF virtual `address`.
+    ///
+    /// - Signal safety: safe. Shifts and masks only.
+    @_noAllocation @_noLocks
+    func unpack(_ packed: UInt64, address: UInt64) -> LineRow {
+        func field(_ shift: UInt64, _ bits: UInt64) -> UInt32 {
+            guard bits > 0, shift < 64 else { return 0 }
+            let shifted = packed >> shift
+            return UInt32(truncatingIfNeeded: bits >= 64 ? shifted : shifted & ((1 << bits) - 1))
+        }
+        let file = packed & endMarker
+        return LineRow(
+            address: address, file: file == endMarker ? UInt32.max : UInt32(truncatingIfNeeded: file),
+            line: field(fileBits, lineBits), column: field(fileBits + lineBits, columnBits),
+            isEnd: file == endMarker ? 1 : 0)
+    }
 }
 
-/// A concrete function: its name and its inlined calls (a slice of `inlines`, in DIE pre-order).
+/// One code range of a concrete function, as 32-bit offsets from the index's base.
+package struct FunctionRange: Sendable {
+    package var low: UInt32
+    package var high: UInt32
+    /// An index into `functions`, or `FunctionRange.namedBySymbols`.
+    package var function: UInt32
+
+    /// A function with no record: no inlined calls, and the symbol table names each of its addresses.
+    static let namedBySymbols = UInt32.max
+}
+
+/// A concrete function: its name (empty when the symbol table names all its addresses) and its inlined calls
+/// (a slice of `inlines`, in DIE pre-order).
 package struct FunctionRecord: Sendable {
     var name: StringRef
     var firstInline: UInt32
@@ -45,10 +114,10 @@ package struct InlineRecord: Sendable {
     var rangeCount: UInt32
 }
 
-/// A half-open address range [low, high).
+/// A half-open address range [low, high), as 32-bit offsets from the index's base.
 package struct AddressRange: Sendable {
-    package var low: UInt64
-    package var high: UInt64
+    package var low: UInt32
+    package var high: UInt32
 }
 
 /// One logical frame at an address. Byte ranges point into never-freed memory and are not NUL-terminated.
@@ -77,9 +146,16 @@ package struct SourceFrame: @unchecked Sendable {
 
 /// The file:line and inlining index of one image.
 package struct DWARFLineIndex: @unchecked Sendable {
-    package let rows: UnsafeBufferPointer<LineRow>
+    /// The ELF virtual address all 32-bit addresses of the index are relative to.
+    package let base: UInt64
+    /// Row start addresses (offsets from `base`), sorted; parallel to `rowLocations`.
+    let rowAddresses: UnsafeBufferPointer<UInt32>
+    /// Row locations packed with `packing`.
+    let rowLocations: UnsafeBufferPointer<UInt64>
+    let packing: LocationPacking
     let files: UnsafeBufferPointer<StringRef>
-    package let functionRanges: UnsafeBufferPointer<FunctionRange>
+    /// Function ranges sorted by (low, high).
+    let functionRanges: UnsafeBufferPointer<FunctionRange>
     let functions: UnsafeBufferPointer<FunctionRecord>
     let inlines: UnsafeBufferPointer<InlineRecord>
     let inlineRanges: UnsafeBufferPointer<AddressRange>
@@ -91,6 +167,28 @@ package struct DWARFLineIndex: @unchecked Sendable {
     static let maximumDepth = 32
     /// How many preceding function ranges a lookup checks when the nearest one does not contain the address.
     static let functionWalkBack = 16
+
+    /// The number of line rows kept.
+    ///
+    /// - Signal safety: safe. Reads a prepared field.
+    package var rowCount: Int {
+        @_noAllocation @_noLocks get { rowAddresses.count }
+    }
+
+    /// The number of function ranges.
+    ///
+    /// - Signal safety: safe. Reads a prepared field.
+    package var functionRangeCount: Int {
+        @_noAllocation @_noLocks get { functionRanges.count }
+    }
+
+    /// The start address (ELF virtual) of row `index`, which must be below `rowCount`.
+    ///
+    /// - Signal safety: safe. One read of prepared memory.
+    @_noAllocation @_noLocks
+    package func rowAddress(at index: Int) -> UInt64 {
+        base &+ UInt64(rowAddresses[index])
+    }
 
     /// The bytes of a string reference.
     ///
@@ -111,37 +209,50 @@ package struct DWARFLineIndex: @unchecked Sendable {
         Int(index) < files.count ? bytes(files[Int(index)]) : UnsafeRawBufferPointer(start: nil, count: 0)
     }
 
+    /// `address` as an offset from `base`, or nil outside the 4 GiB the index covers.
+    ///
+    /// - Signal safety: safe. Arithmetic only.
+    @_noAllocation @_noLocks
+    func offset(of address: UInt64) -> UInt32? {
+        guard address >= base, address - base <= UInt64(UInt32.max) else { return nil }
+        return UInt32(address - base)
+    }
+
     /// The line row covering `address`, or nil.
     ///
     /// - Signal safety: safe. A binary search over prepared memory.
     @_noAllocation @_noLocks
     package func row(at address: UInt64) -> LineRow? {
+        guard let target = offset(of: address) else { return nil }
         var low = 0
-        var high = rows.count
+        var high = rowAddresses.count
         while low < high {
             let middle = low + (high - low) / 2
-            if rows[middle].address <= address { low = middle + 1 } else { high = middle }
+            if rowAddresses[middle] <= target { low = middle + 1 } else { high = middle }
         }
-        guard low > 0, rows[low - 1].isEnd == 0 else { return nil }
-        return rows[low - 1]
+        guard low > 0 else { return nil }
+        let row = packing.unpack(rowLocations[low - 1], address: base &+ UInt64(rowAddresses[low - 1]))
+        return row.isEnd == 0 ? row : nil
     }
 
-    /// The index of the function whose ranges contain `address`, or nil.
+    /// The `functions` index (or `FunctionRange.namedBySymbols`) of the function whose ranges contain `address`,
+    /// or nil.
     ///
     /// - Signal safety: safe. A binary search and a bounded walk over prepared memory.
     @_noAllocation @_noLocks
-    func function(at address: UInt64) -> Int? {
+    func function(at address: UInt64) -> UInt32? {
+        guard let target = offset(of: address) else { return nil }
         var low = 0
         var high = functionRanges.count
         while low < high {
             let middle = low + (high - low) / 2
-            if functionRanges[middle].low <= address { low = middle + 1 } else { high = middle }
+            if functionRanges[middle].low <= target { low = middle + 1 } else { high = middle }
         }
         var index = low - 1
         var steps = 0
         while index >= 0 && steps < Self.functionWalkBack {
             let range = functionRanges[index]
-            if address < range.high { return Int(range.function) }
+            if target < range.high { return range.function }
             index -= 1
             steps += 1
         }
@@ -153,11 +264,12 @@ package struct DWARFLineIndex: @unchecked Sendable {
     /// - Signal safety: safe. Bounds-checked reads.
     @_noAllocation @_noLocks
     func inline(_ record: InlineRecord, contains address: UInt64) -> Bool {
+        guard let target = offset(of: address) else { return false }
         let end = Int(record.firstRange) + Int(record.rangeCount)
         guard end <= inlineRanges.count else { return false }
         for index in Int(record.firstRange)..<end {
             let range = inlineRanges[index]
-            if range.low <= address && address < range.high { return true }
+            if range.low <= target && target < range.high { return true }
         }
         return false
     }
@@ -166,7 +278,8 @@ package struct DWARFLineIndex: @unchecked Sendable {
     /// `frames`, innermost first: the deepest inlined callee with the line-table location, then each caller
     /// with the call site of its callee, ending with the concrete function. Returns the number written (0 if
     /// the address has neither line information nor a function). Frames beyond the buffer's capacity are
-    /// dropped from the outer end.
+    /// dropped from the outer end. The concrete function's name is empty when the index left it to the symbol
+    /// table (`PreparedImage.lookupSource` fills it in).
     ///
     /// - Signal safety: safe. Binary searches and a scan bounded by `inlineBudget`, no allocation, no locks.
     @_noAllocation @_noLocks
@@ -179,12 +292,17 @@ package struct DWARFLineIndex: @unchecked Sendable {
             first.line = row.line
             first.column = row.column
         }
-        guard let functionIndex = function(at: target), functionIndex < functions.count else {
+        guard let functionIndex = function(at: target) else {
             if first.file.isEmpty && first.line == 0 { return 0 }
             frames[0] = first
             return 1
         }
-        let function = functions[functionIndex]
+        guard Int(functionIndex) < functions.count else {
+            // No record (`namedBySymbols`), or a corrupt index: the location with an unnamed function.
+            frames[0] = first
+            return 1
+        }
+        let function = functions[Int(functionIndex)]
         // The chain of inlined calls containing the address, outermost first (indices relative to the
         // function's first inline). Pre-order guarantees parents come before their children.
         var chain: (
@@ -233,5 +351,36 @@ package struct DWARFLineIndex: @unchecked Sendable {
             }
         }
         return written
+    }
+}
+
+extension DWARFLineIndex {
+    /// The bytes this index keeps (all of its arrays and its string pool), for measurements.
+    ///
+    /// - Signal safety: unsafe. Call outside signal handlers only.
+    package var byteCount: Int {
+        rowAddresses.count * MemoryLayout<UInt32>.stride + rowLocations.count * MemoryLayout<UInt64>.stride
+            + files.count * MemoryLayout<StringRef>.stride
+            + functionRanges.count * MemoryLayout<FunctionRange>.stride
+            + functions.count * MemoryLayout<FunctionRecord>.stride + inlines.count * MemoryLayout<InlineRecord>.stride
+            + inlineRanges.count * MemoryLayout<AddressRange>.stride + strings.count
+    }
+
+    /// Frees the index's buffers. Only for an index no handler can reach (tests and fuzzing build thousands);
+    /// published indexes are never freed.
+    ///
+    /// - Signal safety: unsafe. Call outside signal handlers only.
+    package func deallocate() {
+        func free<T>(_ buffer: UnsafeBufferPointer<T>) {
+            UnsafeMutableRawPointer(mutating: UnsafeRawPointer(buffer.baseAddress))?.deallocate()
+        }
+        free(rowAddresses)
+        free(rowLocations)
+        free(files)
+        free(functionRanges)
+        free(functions)
+        free(inlines)
+        free(inlineRanges)
+        UnsafeMutableRawPointer(mutating: strings.baseAddress)?.deallocate()
     }
 }

@@ -51,6 +51,21 @@ package struct DWARFSections: @unchecked Sendable {
         rnglists = load(".debug_rnglists")
     }
 
+    /// Frees the sections that were inflated into buffers of their own (everything outside `image`'s bytes).
+    /// Nothing may point into them afterwards: the line index copies what it keeps.
+    ///
+    /// - Signal safety: unsafe. Call outside signal handlers only.
+    package func releaseInflatedSections(of image: ELFImage) {
+        let fileStart = UInt(bitPattern: image.bytes.baseAddress)
+        let fileEnd = fileStart + UInt(image.bytes.count)
+        for section in [info, abbrev, line, str, lineStr, strOffsets, addr, ranges, rnglists] {
+            guard let base = section.baseAddress else { continue }
+            let address = UInt(bitPattern: base)
+            if address >= fileStart && address < fileEnd { continue }
+            UnsafeMutableRawPointer(mutating: base).deallocate()
+        }
+    }
+
     /// An empty set of sections (for tests and images without DWARF).
     package init() {}
 }

@@ -1,26 +1,27 @@
 // The .debug_line reader (DWARF 2-5, 32- and 64-bit): header, directory and file tables, and the line-number
-// state machine. It runs at preparation time and produces plain rows; DWARFLineIndex freezes them for lookup.
+// state machine. It runs at preparation time and hands its rows to a LineRowCollector, which freezes them
+// into the DWARFLineIndex.
 // Every loop consumes input bytes, so hostile input ends at the end of the unit.
 
-/// One row of the line-number matrix, as produced by the state machine.
-struct LineProgramRow {
-    var address: UInt64
-    var file: UInt64
-    var line: UInt32
-    var column: UInt32
-    var isEndSequence: Bool
-}
-
-/// One decoded line-number program.
+/// One decoded line-number program header, able to run its state machine.
 struct LineProgram {
     /// File paths indexed by the DWARF file number used in the program and in DW_AT_call_file (DWARF 5:
     /// 0-based; DWARF 2-4: 1-based, entry 0 is empty). Paths are joined with the compilation directory.
+    /// `decodeRows` appends the files that DW_LNE_define_file defines.
     var files: [[UInt8]] = []
-    /// Complete sequences, in program order.
-    var sequences: [[LineProgramRow]] = []
+    /// What the state machine needs from the header.
+    private var directories: [[UInt8]] = []
+    private let compDir: [UInt8]
+    private let program: UnsafeRawBufferPointer
+    private let programStart: Int
+    private let minimumInstructionLength: UInt64
+    private let lineBase: Int64
+    private let lineRange: UInt64
+    private let opcodeBase: UInt8
+    private var standardLengths = [UInt8](repeating: 0, count: 256)
 
-    /// Decodes the program at `offset` in `sections.line`. `compDir` is the unit's DW_AT_comp_dir. Returns
-    /// nil if the header is malformed; a program that breaks off keeps the sequences completed before.
+    /// Decodes the header of the program at `offset` in `sections.line`. `compDir` is the unit's DW_AT_comp_dir.
+    /// Returns nil if the header is malformed.
     ///
     /// - Signal safety: unsafe. Call outside signal handlers only.
     init?(sections: DWARFSections, offset: UInt64, compDir: [UInt8]) {
@@ -45,21 +46,21 @@ struct LineProgram {
         guard !cursor.overrun, cursor.offset <= unitEnd, headerLength <= UInt64(unitEnd - cursor.offset) else {
             return nil
         }
-        let programStart = cursor.offset + Int(headerLength)
-        let minimumInstructionLength = UInt64(cursor.readU8())
+        self.compDir = compDir
+        program = UnsafeRawBufferPointer(rebasing: sections.line[..<unitEnd])
+        programStart = cursor.offset + Int(headerLength)
+        minimumInstructionLength = UInt64(cursor.readU8())
         if version >= 4 { _ = cursor.readU8() }  // maximum_operations_per_instruction (VLIW only)
         let defaultIsStmt = cursor.readU8()
         _ = defaultIsStmt
-        let lineBase = Int64(Int8(bitPattern: cursor.readU8()))
-        let lineRange = UInt64(cursor.readU8())
-        let opcodeBase = cursor.readU8()
+        lineBase = Int64(Int8(bitPattern: cursor.readU8()))
+        lineRange = UInt64(cursor.readU8())
+        opcodeBase = cursor.readU8()
         guard lineRange != 0, opcodeBase != 0 else { return nil }
-        var standardLengths = [UInt8](repeating: 0, count: 256)
         for index in 1..<Int(opcodeBase) { standardLengths[index] = cursor.readU8() }
         guard !cursor.overrun else { return nil }
 
         // Directory and file tables.
-        var directories: [[UInt8]] = []
         if version >= 5 {
             let context = DWARFFormContext(sections: sections, offsetSize: offsetSize, addressSize: addressSize)
             guard let dirs = Self.readEntries(&cursor, context: context, end: programStart) else { return nil }
@@ -89,20 +90,24 @@ struct LineProgram {
                 files.append(Self.join(compDir, directoryPath, Array(name)))
             }
         }
+    }
 
-        // The state machine.
-        cursor = ByteCursor(
-            UnsafeRawBufferPointer(rebasing: sections.line[..<unitEnd]), offset: programStart)
+    /// Runs the state machine, appending rows (with program-local file numbers) to `collector`. A sequence is
+    /// kept if `keep(first address)` says so; a program that breaks off keeps the sequences completed before.
+    /// Every opcode consumes input, so the loop ends at the end of the unit.
+    ///
+    /// - Signal safety: unsafe. Call outside signal handlers only.
+    mutating func decodeRows(into collector: inout LineRowCollector, keep: (UInt64) -> Bool) {
+        var cursor = ByteCursor(program, offset: programStart)
         var address: UInt64 = 0
         var file: UInt64 = 1
         var line: Int64 = 1
         var column: UInt64 = 0
-        var sequence: [LineProgramRow] = []
         func emit(end: Bool = false) {
-            sequence.append(
-                LineProgramRow(
-                    address: address, file: file, line: UInt32(clamping: max(line, 0)),
-                    column: UInt32(clamping: column), isEndSequence: end))
+            collector.append(
+                LineRowCollector.Row(
+                    address: address, file: UInt32(clamping: file), line: UInt32(clamping: max(line, 0)),
+                    column: UInt32(clamping: column), isEnd: end))
         }
         func reset() {
             address = 0; file = 1; line = 1; column = 0
@@ -125,8 +130,7 @@ struct LineProgram {
                 switch extended {
                 case DW_LNE_end_sequence:
                     emit(end: true)
-                    sequences.append(sequence)
-                    sequence = []
+                    collector.endSequence(keep: keep)
                     reset()
                 case DW_LNE_set_address:
                     address = cursor.readUnsigned(size: Int(length) - 1)
@@ -160,6 +164,7 @@ struct LineProgram {
                 for _ in 0..<standardLengths[Int(opcode)] { _ = cursor.readULEB128() }
             }
         }
+        collector.discardOpenSequence()
     }
 
     /// One DWARF 5 directory or file entry.

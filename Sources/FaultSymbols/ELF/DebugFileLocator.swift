@@ -9,7 +9,8 @@ package enum DebugFileLocator {
     /// The root of the global debug directory (overridable in tests).
     package static let defaultDebugRoot = "/usr/lib/debug"
 
-    /// The debug file for `image` (loaded from `path`), mapped, or nil if there is none.
+    /// The debug file for `image` (loaded from `path`), mapped, or nil if there is none. The caller owns the
+    /// mapping (`MappedFile.unmap(debug.bytes)` when nothing uses it); rejected candidates are unmapped here.
     ///
     /// - Signal safety: unsafe. Call outside signal handlers only.
     package static func debugFile(for image: ELFImage, path: String, debugRoot: String = defaultDebugRoot)
@@ -18,7 +19,10 @@ package enum DebugFileLocator {
         if let buildID = image.buildID, buildID.count >= 2 {
             let hex = hexString(buildID)
             let candidate = "\(debugRoot)/.build-id/\(hex.prefix(2))/\(hex.dropFirst(2)).debug"
-            if let debug = open(candidate), debug.buildID == buildID { return debug }
+            if let debug = open(candidate) {
+                if debug.buildID == buildID { return debug }
+                MappedFile.unmap(debug.bytes)
+            }
         }
         if let link = image.debugLink {
             let directory = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
@@ -29,19 +33,26 @@ package enum DebugFileLocator {
             ]
             for candidate in candidates where candidate != path {
                 guard let file = try? MappedFile(path: candidate) else { continue }
-                guard CRC32.checksum(file.bytes) == link.crc else { continue }
-                if let debug = try? ELFImage(bytes: file.bytes) { return debug }
+                // The checksum reads the whole file: its pages are dropped again whatever the outcome.
+                let matches = CRC32.checksum(file.bytes) == link.crc
+                MappedFile.releaseResidentPages(file.bytes)
+                if matches, let debug = try? ELFImage(bytes: file.bytes) { return debug }
+                MappedFile.unmap(file.bytes)
             }
         }
         return nil
     }
 
-    /// Maps and parses `path`, or nil.
+    /// Maps and parses `path`, or nil (unmapping what is not an ELF file).
     ///
     /// - Signal safety: unsafe. Call outside signal handlers only.
     static func open(_ path: String) -> ELFImage? {
         guard MappedFile.exists(path), let file = try? MappedFile(path: path) else { return nil }
-        return try? ELFImage(bytes: file.bytes)
+        guard let image = try? ELFImage(bytes: file.bytes) else {
+            MappedFile.unmap(file.bytes)
+            return nil
+        }
+        return image
     }
 }
 

@@ -20,10 +20,11 @@
 // a sized symbol at or below them wins if it still contains the address; an address past the end of the
 // nearest sized symbol, with no zero-sized symbol in between, has no symbol.
 
-/// One function symbol: its address, size and name (as an offset into one of two string tables).
+/// One function symbol: its address, size and name (as an offset into one of two string tables). 12 bytes.
 package struct SymbolRecord: Sendable {
-    /// st_value: the ELF virtual address.
-    package var address: UInt64
+    /// st_value minus the table's `base` (which is 0 whenever every address fits in 32 bits, as in any real
+    /// image: then this is the ELF virtual address itself).
+    package var address: UInt32
     /// st_size, saturated at UInt32.max.
     package var size: UInt32
     /// st_name; the top bit selects the secondary string table (.dynstr).
@@ -46,6 +47,9 @@ package struct SymbolMatch: @unchecked Sendable {
 package struct ELFSymbolTable: @unchecked Sendable {
     /// Records sorted by address, one per address.
     package let records: UnsafeBufferPointer<SymbolRecord>
+    /// What record addresses are relative to: 0, or the lowest symbol address when some address does not fit
+    /// in 32 bits (symbols more than 4 GiB above the lowest are then left out).
+    package let base: UInt64
     /// The primary (.symtab's) and secondary (.dynsym's) string tables.
     let primaryStrings: UnsafeRawBufferPointer
     let secondaryStrings: UnsafeRawBufferPointer
@@ -60,7 +64,7 @@ package struct ELFSymbolTable: @unchecked Sendable {
     ///
     /// - Signal safety: unsafe. Call outside signal handlers only.
     package init(image: ELFImage, debugImage: ELFImage? = nil) {
-        var candidates: [(record: SymbolRecord, rank: UInt32)] = []
+        var candidates: [Candidate] = []
         var primary = UnsafeRawBufferPointer(start: nil, count: 0)
         var secondary = UnsafeRawBufferPointer(start: nil, count: 0)
         var order: UInt32 = 0
@@ -82,10 +86,7 @@ package struct ELFSymbolTable: @unchecked Sendable {
                 guard Self.isFunction(symbol, in: file), symbol.st_name != 0,
                     UInt64(symbol.st_name) < UInt64(stringData.count)
                 else { continue }
-                let record = SymbolRecord(
-                    address: symbol.st_value,
-                    size: UInt32(clamping: symbol.st_size),
-                    nameOffset: symbol.st_name | (secondaryTable ? Self.secondaryFlag : 0))
+
                 let source: UInt32 = secondaryTable ? 0 : 1
                 let local: UInt32 = symbol.binding == STB_LOCAL ? 1 : 0
                 var underscores: UInt32 = 0
@@ -100,7 +101,10 @@ package struct ELFSymbolTable: @unchecked Sendable {
                 order += 1
                 let rank = source << 31 | local << 30 | underscores << 28 | weak << 27 | unsized << 26
                     | untyped << 25 | min(order, 1 << 25 - 1)
-                candidates.append((record, rank))
+                candidates.append(
+                    Candidate(
+                        address: symbol.st_value, size: UInt32(clamping: symbol.st_size),
+                        nameOffset: symbol.st_name | (secondaryTable ? Self.secondaryFlag : 0), rank: rank))
             }
             return stringData
         }
@@ -113,17 +117,31 @@ package struct ELFSymbolTable: @unchecked Sendable {
             secondary = collect(from: image, table: dynsym, secondaryTable: true)
         }
 
-        candidates.sort { ($0.record.address, $0.rank) < ($1.record.address, $1.rank) }
+        candidates.sort { ($0.address, $0.rank) < ($1.address, $1.rank) }
+        let first = candidates.first?.address ?? 0
+        let tableBase = (candidates.last?.address ?? 0) <= UInt64(UInt32.max) ? 0 : first
         let storage = UnsafeMutableBufferPointer<SymbolRecord>.allocate(capacity: max(candidates.count, 1))
         var kept = 0
-        for candidate in candidates {
-            if kept > 0 && storage[kept - 1].address == candidate.record.address { continue }
-            storage[kept] = candidate.record
+        var previous: UInt64?
+        for candidate in candidates where candidate.address != previous {
+            previous = candidate.address
+            guard candidate.address - tableBase <= UInt64(UInt32.max) else { break }
+            storage[kept] = SymbolRecord(
+                address: UInt32(candidate.address - tableBase), size: candidate.size, nameOffset: candidate.nameOffset)
             kept += 1
         }
         records = UnsafeBufferPointer(rebasing: storage[0..<kept])
+        base = tableBase
         primaryStrings = primary
         secondaryStrings = secondary
+    }
+
+    /// A symbol before deduplication: its record fields with the full address, and its rank among aliases.
+    private struct Candidate {
+        var address: UInt64
+        var size: UInt32
+        var nameOffset: UInt32
+        var rank: UInt32
     }
 
     /// True for symbols the index keeps (see the file comment).
@@ -148,12 +166,74 @@ package struct ELFSymbolTable: @unchecked Sendable {
         @_noAllocation @_noLocks get { records.count }
     }
 
+    /// True if `lookup` finds a symbol for every address in [low, high) (without reading any name). The answer
+    /// of `lookup` can only change at a record's address or at the end of a sized record, so it is evaluated at
+    /// `low` and at each such point inside the range (records up to `walkBackLimit` before the range can reach
+    /// into it). False when that takes more than `coverageProbeLimit` probes.
+    ///
+    /// - Signal safety: unsafe. Call outside signal handlers only.
+    package func namesEveryAddress(from low: UInt64, to high: UInt64) -> Bool {
+        guard low < high, recordIndex(containing: UInt(low)) != nil else { return false }
+        // First record at or above `low`, then back by the walk-back window.
+        var first = 0
+        var last = records.count
+        while first < last {
+            let middle = first + (last - first) / 2
+            if base + UInt64(records[middle].address) < low { first = middle + 1 } else { last = middle }
+        }
+        var probes = 0
+        var index = max(first - Self.walkBackLimit - 1, 0)
+        while index < records.count && base + UInt64(records[index].address) < high {
+            let record = (address: base + UInt64(records[index].address), size: records[index].size)
+            let end = record.address &+ UInt64(record.size)
+            if record.address > low {
+                probes += 1
+                if probes > Self.coverageProbeLimit || recordIndex(containing: UInt(record.address)) == nil { return false }
+            }
+            if end > low && end < high {
+                probes += 1
+                if probes > Self.coverageProbeLimit || recordIndex(containing: UInt(end)) == nil { return false }
+            }
+            index += 1
+        }
+        return true
+    }
+
+    /// The most lookups `namesEveryAddress` spends on one range.
+    static let coverageProbeLimit = 4096
+
+    /// True if the index's names point into `bytes` (a mapped file that must then stay mapped).
+    ///
+    /// - Signal safety: unsafe. Call outside signal handlers only.
+    package func usesNames(in bytes: UnsafeRawBufferPointer) -> Bool {
+        func inside(_ table: UnsafeRawBufferPointer) -> Bool {
+            guard let table = table.baseAddress, let start = bytes.baseAddress else { return false }
+            return table >= start && table < start + bytes.count
+        }
+        return inside(primaryStrings) || inside(secondaryStrings)
+    }
+
+    /// The bytes this index keeps (its records; names stay in the mapped file), for measurements.
+    ///
+    /// - Signal safety: unsafe. Call outside signal handlers only.
+    package var byteCount: Int { records.count * MemoryLayout<SymbolRecord>.stride }
+
     /// Finds the function containing `address` (an ELF virtual address: pc minus the load bias).
     ///
     /// - Signal safety: safe. A binary search and a bounded walk over prepared, never-freed memory.
     @_noAllocation @_noLocks
     package func lookup(address: UInt) -> SymbolMatch? {
-        let target = UInt64(address)
+        guard let index = recordIndex(containing: address) else { return nil }
+        return match(index, UInt32(UInt64(address) - base))
+    }
+
+    /// The index of the record `lookup` names for `address`, or nil; reads no name.
+    ///
+    /// - Signal safety: safe. A binary search and a bounded walk over prepared, never-freed memory.
+    @_noAllocation @_noLocks
+    func recordIndex(containing address: UInt) -> Int? {
+        guard UInt64(address) >= base, UInt64(address) - base <= UInt64(UInt32.max) else { return nil }
+        let target = UInt32(UInt64(address) - base)
         // Last record with record.address <= target.
         var low = 0
         var high = records.count
@@ -169,26 +249,26 @@ package struct ELFSymbolTable: @unchecked Sendable {
             if record.size == 0 {
                 if zeroSized < 0 { zeroSized = index }
             } else {
-                if target - record.address < UInt64(record.size) { return match(index, target) }
+                if target - record.address < record.size { return index }
                 break
             }
             index -= 1
             steps += 1
         }
-        return zeroSized >= 0 ? match(zeroSized, target) : nil
+        return zeroSized >= 0 ? zeroSized : nil
     }
 
     /// Builds the match for record `index`.
     ///
     /// - Signal safety: safe. Reads prepared memory; the name scan is bounded.
     @_noAllocation @_noLocks
-    func match(_ index: Int, _ target: UInt64) -> SymbolMatch {
+    func match(_ index: Int, _ target: UInt32) -> SymbolMatch {
         let record = records[index]
         let secondary = record.nameOffset & Self.secondaryFlag != 0
         let table = secondary ? secondaryStrings : primaryStrings
         let name = cString(in: table, at: UInt64(record.nameOffset & ~Self.secondaryFlag))
         return SymbolMatch(
-            name: name, address: UInt(record.address), size: UInt(record.size),
+            name: name, address: UInt(base &+ UInt64(record.address)), size: UInt(record.size),
             offset: UInt(target - record.address))
     }
 }

@@ -1,14 +1,20 @@
-// Read-only file mappings that live for the rest of the process.
+// Read-only file mappings.
 //
-// Symbol and line data point straight into these mappings, so they are never unmapped: a binary replaced on
-// disk during a deploy keeps its old contents in our mapping (the kernel keeps the old inode alive), and
-// lookups stay valid for the life of the process.
+// Symbol names point straight into these mappings, so a mapping that a symbol index uses is never unmapped: a
+// binary replaced on disk during a deploy (a new file renamed over the old path) keeps its old contents in our
+// mapping, because the kernel keeps the old inode alive while it is mapped, and lookups stay valid for the life
+// of the process.
+//
+// Once an index is built, its mapping's pages are handed back with `releaseResidentPages` (MADV_DONTNEED):
+// the pages leave this process's resident set (they stay in the page cache, shared and reclaimable), and a
+// later lookup faults in only the few string-table pages it reads. Mappings that no index uses (the second
+// mapping made to read DWARF, rejected debug-file candidates) are unmapped with `unmap`.
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// A whole file mapped read-only (MAP_PRIVATE), never unmapped.
+/// A whole file mapped read-only (MAP_PRIVATE).
 package struct MappedFile: @unchecked Sendable {
     /// The mapped bytes (empty for an empty file).
     package let bytes: UnsafeRawBufferPointer
@@ -32,6 +38,25 @@ package struct MappedFile: @unchecked Sendable {
             throw .cannotOpen(errno)
         }
         bytes = UnsafeRawBufferPointer(start: address, count: size)
+    }
+
+    /// Drops the resident pages of `bytes`, a whole mapping made by `init(path:)` (or a part of it starting at a
+    /// page boundary), from this process's resident set. The mapping stays valid: reading it again faults the
+    /// pages back in from the same (possibly unlinked) file. Nothing in a read-only private file mapping is
+    /// lost, because nothing was ever written to it.
+    ///
+    /// - Signal safety: unsafe. Call outside signal handlers only.
+    package static func releaseResidentPages(_ bytes: UnsafeRawBufferPointer) {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+        _ = madvise(UnsafeMutableRawPointer(mutating: base), bytes.count, MADV_DONTNEED)
+    }
+
+    /// Unmaps `bytes`, a whole mapping made by `init(path:)`. Nothing may point into it afterwards.
+    ///
+    /// - Signal safety: unsafe. Call outside signal handlers only.
+    package static func unmap(_ bytes: UnsafeRawBufferPointer) {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+        _ = munmap(UnsafeMutableRawPointer(mutating: base), bytes.count)
     }
 
     /// True if `path` names an existing regular file.

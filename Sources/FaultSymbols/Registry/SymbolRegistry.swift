@@ -24,6 +24,9 @@ package struct PreparedImage: @unchecked Sendable {
     package var symbols: ELFSymbolTable
     /// The file:line and inlining index (nil without .debug_line, or when preparation skipped it).
     package var lines: DWARFLineIndex?
+    /// True if the image file carries its own .debug_line (false: line tables can come only from a separate
+    /// debug file).
+    package var hasOwnLineTable = false
 
     /// The source frames at ELF virtual `address`, innermost first, like `DWARFLineIndex.lookup`, except that
     /// the concrete (outermost) function takes its name from the symbol table when a symbol covers the address,
@@ -67,6 +70,27 @@ package enum SymbolRegistry {
 
     /// Preparation-side bookkeeping (descriptors, slot count), guarded by a lock; never touched by handlers.
     private static let registrations = Mutex<[RegisteredImage]>([])
+
+    /// See `readsLinesFromSeparateDebugFiles`.
+    private static let separateDebugFileLines = Atomic<Bool>(true)
+
+    /// Whether `prepareLines` reads the line tables of images that carry none from their separate debug files
+    /// (such as glibc's from libc6-dbg). True by default. Function names from a debug file's .symtab are used
+    /// either way.
+    ///
+    /// - Signal safety: unsafe. Call outside signal handlers only.
+    package static var readsLinesFromSeparateDebugFiles: Bool {
+        get { separateDebugFileLines.load(ordering: .acquiring) }
+        set { separateDebugFileLines.store(newValue, ordering: .releasing) }
+    }
+
+    /// True if slot `image` is prepared and its own file has a line table (its lines do not need a separate
+    /// debug file).
+    ///
+    /// - Signal safety: unsafe. Call outside signal handlers only.
+    package static func hasOwnLineTable(image: Int) -> Bool {
+        prepared(image: image)?.pointee?.hasOwnLineTable ?? false
+    }
 
     /// Registers an image and returns its slot index, or nil if the registry is full. Registration is cheap:
     /// nothing is read until `prepare(image:)`. Registering the same path and load bias again returns the
@@ -142,6 +166,8 @@ package enum SymbolRegistry {
 
     /// Second phase for a slot prepared with `lines: false`: builds its file:line index and publishes it, if
     /// nobody has yet. Symbols stay usable meanwhile; the handler uses line information once it is ready.
+    /// Returns `.failed` without claiming the slot when its lines would need a separate debug file and
+    /// `readsLinesFromSeparateDebugFiles` is false.
     ///
     /// - Signal safety: unsafe. Call outside signal handlers only.
     @discardableResult
@@ -150,13 +176,16 @@ package enum SymbolRegistry {
         if state(image: image) == .registered { prepare(image: image, lines: false) }
         guard let slot = prepared(image: image), let prepared = slot.pointee else { return .failed }
         if prepared.lines != nil { return .ready }
+        // Not claimed: enabling separate debug files later and calling again still prepares the slot.
+        if !prepared.hasOwnLineTable && !readsLinesFromSeparateDebugFiles { return .failed }
         let claimed = lineStates[image].compareExchange(
             expected: ImageState.registered.rawValue, desired: ImageState.preparing.rawValue,
             ordering: .acquiringAndReleasing
         ).exchanged
         if !claimed { return waitWhilePreparing(lineStates + image) }
         let descriptor = registrations.withLock { $0[image] }
-        let index = ImagePreparer.prepareLines(path: descriptor.path, buildID: descriptor.buildID)
+        let index = ImagePreparer.prepareLines(
+            path: descriptor.path, buildID: descriptor.buildID, symbols: prepared.symbols)
         if let index { registryLineIndexes![image] = index }
         let result: ImageState = index == nil ? .failed : .ready
         lineStates[image].store(result.rawValue, ordering: .releasing)
@@ -196,6 +225,18 @@ package enum SymbolRegistry {
             states[image].load(ordering: .acquiring) == ImageState.ready.rawValue
         else { return nil }
         return UnsafePointer(images + image)
+    }
+
+    /// The line index of slot `image` (prepared in either phase), or nil while there is none.
+    ///
+    /// - Signal safety: unsafe. Call outside signal handlers only.
+    package static func lineIndex(image: Int) -> DWARFLineIndex? {
+        guard let prepared = prepared(image: image)?.pointee else { return nil }
+        if let lines = prepared.lines { return lines }
+        guard let lineStates = registryLineStates, let lineIndexes = registryLineIndexes,
+            lineStates[image].load(ordering: .acquiring) == ImageState.ready.rawValue
+        else { return nil }
+        return lineIndexes[image]
     }
 
     /// Looks up the function symbol containing runtime address `pc` in slot `image` (the slot's load bias is
