@@ -16,6 +16,8 @@ sanitizers=("$@")
 
 # Swift's own crash reporter would take the fixtures' signals first.
 export SWIFT_BACKTRACE=enable=no
+# Tests comparing with oracles the sanitizer runtimes intercept (backtrace, qsort, signal delivery) skip themselves.
+export FAULTHANDLER_SANITIZER=1
 status=0
 for sanitizer in "${sanitizers[@]}"; do
     scratch=".build-${sanitizer}-sanitizer"
