@@ -8,7 +8,7 @@ import Glibc
 struct CrashRun {
     /// From the fault to the process's end, in nanoseconds.
     var faultToExit: UInt64?
-    /// `  File` lines of the crashing thread.
+    /// `  File` lines of the crashing thread (the other threads, such as the preparing one, are not counted).
     var frames = 0
     /// Of those, frames with a file:line.
     var framesWithLine = 0
@@ -20,7 +20,10 @@ struct CrashRun {
     init(_ run: ChildResult) {
         faultToExit = run.faultToExit
         diedBySegmentationFault = run.signal == SIGSEGV
-        let lines = run.standardError.split(separator: "\n").filter { $0.hasPrefix("  File ") }
+        // The crashing thread's section: from "Current thread" to the first blank line.
+        let section = run.standardError.split(separator: "\n", omittingEmptySubsequences: false)
+            .drop { !$0.hasPrefix("Current thread") }.prefix { !$0.isEmpty }
+        let lines = section.filter { $0.hasPrefix("  File ") }
         frames = lines.count
         framesWithLine = lines.count { $0.contains("\", line ") }
         recursionFrames = lines.count { $0.contains("plainRecursion") }
@@ -128,7 +131,8 @@ func printReport(options: Options, results: [String: ProbeResults]) {
 
     print("#### A crash right after enable(), while preparation is running")
     print()
-    print("| binary | fault → exit, p50 (ms) | p90 | max | frames | frames with file:line (median) | died by SIGSEGV |")
+    print("| binary | fault → exit, p50 (ms) | p90 | max | crashing thread's frames | with file:line (median) | "
+          + "died by SIGSEGV |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for label in labels {
         let crashes = results[label]!.crashRuns

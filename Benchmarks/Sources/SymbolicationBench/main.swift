@@ -63,7 +63,7 @@ func writeError(_ message: String) {
     _ = text.withCString { write(2, $0, strlen($0)) }
 }
 
-var failures = 0
+nonisolated(unsafe) var failures = 0
 
 /// Reports a failed check (the run goes on; the exit status says it failed).
 func check(_ condition: Bool, _ message: @autoclosure () -> String) {
