@@ -73,7 +73,7 @@ echo
 echo "Machine: $(nproc) cores, $cpu; $os, kernel $(uname -r), glibc $glibc; $swift_version."
 echo "Date: $(date -u +%Y-%m-%d); load average at start: $(cut -d' ' -f1-3 /proc/loadavg)."
 echo "Large binary: $c_functions generated C functions and $swift_types generated Swift types;"
-echo "generation ${generation_seconds} s, release build of the probe ${large_build_seconds} s (0 when cached)."
+echo "generation ${generation_seconds} s, release build of the large probe ${large_build_seconds} s (about 1 s when already built)."
 echo
 echo "| binary | file (MB) | DWARF, all .debug_* (MB) | .debug_info (MB) | .debug_line (MB) | function symbols |"
 echo "|---|---:|---:|---:|---:|---:|"
