@@ -31,5 +31,28 @@ let package = Package(
             path: "Fixtures/CrashLatencyFixture"
         ),
         .executableTarget(name: "CrashLatency", path: "Sources/CrashLatency"),
+
+        // Symbolication on a small and on a large binary (scripts/large-binary-bench.sh): two probes running the
+        // same measurements, and the runner that starts them and prints the table. The large probe links the
+        // generated modules, which hold only a placeholder until scripts/generate-large-sources.py has run.
+        .target(name: "CProbeAllocations", path: "Sources/CProbeAllocations"),
+        .target(
+            name: "SymbolicationProbeKit",
+            dependencies: [.product(name: "FaultHandling", package: "swift-faulthandler"), "CProbeAllocations"],
+            path: "Sources/SymbolicationProbeKit"
+        ),
+        .executableTarget(
+            name: "SymbolicationProbe",
+            dependencies: ["SymbolicationProbeKit"],
+            path: "Sources/SymbolicationProbe"
+        ),
+        .target(name: "LargeGeneratedSwift", path: "Sources/LargeGeneratedSwift"),
+        .target(name: "LargeGeneratedC", path: "Sources/LargeGeneratedC"),
+        .executableTarget(
+            name: "LargeSymbolicationProbe",
+            dependencies: ["SymbolicationProbeKit", "LargeGeneratedC", "LargeGeneratedSwift"],
+            path: "Sources/LargeSymbolicationProbe"
+        ),
+        .executableTarget(name: "SymbolicationBench", path: "Sources/SymbolicationBench"),
     ]
 )
