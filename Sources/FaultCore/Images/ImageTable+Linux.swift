@@ -51,7 +51,10 @@ extension ImageTable {
     package static func refresh() -> Bool {
         preparationLock.withLock { _ in
             SafeLibc.prepareMemoryProbe()
-            loaderDebugAddress = UInt(bitPattern: cfh_r_debug())
+            // Written once: r_debug never moves, and handlers read the word concurrently.
+            if recordedLoaderDebugAddress() == 0 {
+                SafeLibc.atomicStoreRelease(&loaderDebugAddress, UInt(bitPattern: cfh_r_debug()))
+            }
             let generation = UInt64(cfh_loader_generation())
             let previous = currentTable()
             if let previous, previous.pointee.generation == generation { return false }

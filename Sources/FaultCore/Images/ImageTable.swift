@@ -62,9 +62,9 @@ nonisolated(unsafe) var loaderDebugAddress: UInt = 0
 
 /// The recorded r_debug address (see `loaderDebugAddress`).
 ///
-/// - Signal safety: safe. A plain load of a word written before the table was published.
+/// - Signal safety: safe. An atomic load of a word written once, before the first table was published.
 @_noAllocation @_noLocks
-func recordedLoaderDebugAddress() -> UInt { loaderDebugAddress }
+func recordedLoaderDebugAddress() -> UInt { SafeLibc.atomicLoadAcquire(&loaderDebugAddress) }
 
 /// Entry points for the image table.
 package enum ImageTable {

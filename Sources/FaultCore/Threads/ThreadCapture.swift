@@ -56,6 +56,18 @@ package enum ThreadCapture {
     /// - Signal safety: unsafe. Call from a pthread_atfork child handler only.
     package static func resetAfterFork() {
         guard let session = captureSession else { return }
+        // A fork during a parent's capture leaves the capture handler installed on borrowed signals and late
+        // answers counted for threads that do not exist here: put the borrowed dispositions back and forget them.
+        var candidate = 0
+        while candidate < CaptureSignals.count {
+            let bit = UInt32(1) << UInt32(candidate)
+            if session.pointee.installed.load(ordering: .acquiring) & bit != 0 {
+                _ = SafeLibc.sigaction(CaptureSignals.signal(at: candidate), session.pointee.borrowed + candidate, nil)
+            }
+            (session.pointee.late + candidate).pointee.store(0, ordering: .releasing)
+            candidate += 1
+        }
+        session.pointee.installed.store(0, ordering: .releasing)
         session.pointee.active.store(0, ordering: .releasing)
         session.pointee.slotCount.store(0, ordering: .releasing)
         session.pointee.owner.store(0, ordering: .releasing)
