@@ -6,6 +6,7 @@
 // callback is set and this thread is not already inside it, the callback. Nothing here runs in a signal handler.
 #define _GNU_SOURCE
 #include "CFaultHandlerSupport.h"
+#include "sanitizer_detection.h"
 
 #include <dlfcn.h>
 #include <stdatomic.h>
@@ -31,13 +32,7 @@ static dlopen_function real_dlopen(void) {
     return function;
 }
 
-// Under AddressSanitizer or ThreadSanitizer the sanitizer runtime interposes this function itself; defining it
-// here as well would take its place and break the runtime, so the replacement is left out (see docs/threads.md).
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-#define CFH_UNDER_SANITIZER 1
-#endif
-#endif
+// Left out under AddressSanitizer or ThreadSanitizer, whose runtime interposes this function itself.
 #ifndef CFH_UNDER_SANITIZER
 void *dlopen(const char *file, int mode) {
     dlopen_function function = real_dlopen();

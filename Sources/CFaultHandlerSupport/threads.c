@@ -11,6 +11,7 @@
 // fault handler is not enabled) the call is forwarded unchanged.
 #define _GNU_SOURCE
 #include "CFaultHandlerSupport.h"
+#include "sanitizer_detection.h"
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -118,13 +119,7 @@ static void *start_with_alternate_stack(void *value) {
     return request.routine(request.argument);
 }
 
-// Under AddressSanitizer or ThreadSanitizer the sanitizer runtime interposes this function itself; defining it
-// here as well would take its place and break the runtime, so the replacement is left out (see docs/threads.md).
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-#define CFH_UNDER_SANITIZER 1
-#endif
-#endif
+// Left out under AddressSanitizer or ThreadSanitizer, whose runtime interposes this function itself.
 #ifndef CFH_UNDER_SANITIZER
 int pthread_create(pthread_t *thread, const pthread_attr_t *attributes, void *(*routine)(void *), void *argument) {
     pthread_create_function next = next_pthread_create();
