@@ -83,7 +83,7 @@ func registerThreadBenchmarks() {
     // would be handled later on another thread); the first raise goes to a file whose content is checked.
     for allThreads in [false, true] {
         Benchmark(
-            "register(.user1), raise, \(allThreads ? "all threads (2)" : "calling thread")",
+            "register(.user1), raise, \(allThreads ? "all threads" : "calling thread")",
             configuration: .init(
                 metrics: dumpMetrics, warmupIterations: 5, maxDuration: .seconds(3), maxIterations: 5_000
             ),
