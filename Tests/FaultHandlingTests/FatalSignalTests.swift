@@ -52,8 +52,9 @@ struct FatalSignalTests {
         let frames = DumpText.frameLines(result.standardError)
         #expect(frames.count == 101, "\(result)")
         #expect(frames.last == "  ...", "\(result)")
-        // Every frame belongs to the recursion: the function, its closure, and the stdlib helper it calls.
-        #expect(frames.dropLast().allSatisfy { $0.contains("fixtureRecurse(") || $0.contains(" in withUnsafeMutableBytes") }, "\(result)")
+        // Every frame belongs to the recursion: the function, its closure, and the stdlib helper it calls. The
+        // newest frame is whatever the recursion was calling when the stack ran out (a runtime helper, say).
+        #expect(frames.dropFirst().dropLast().allSatisfy { $0.contains("fixtureRecurse(") || $0.contains(" in withUnsafeMutableBytes") }, "\(result)")
         #expect(frames.dropLast().contains { $0.contains(" in fixtureRecurse(_:)") }, "\(result)")
     }
 
