@@ -91,3 +91,21 @@ public struct DemanglerWorkspace {
         scratch.deallocate()
     }
 }
+
+extension DemanglerWorkspace {
+    /// Whether the text of node `n` equals `s` (shared by the parser and the printer).
+    ///
+    /// - Signal safety: safe. Bounded comparison over the workspace's prepared memory.
+    @_noAllocation @_noLocks
+    func textEquals(_ n: NodeID, _ s: StaticString) -> Bool {
+        guard n != 0 else { return false }
+        let node = nodes[Int(n)]
+        guard node.hasText, Int(node.textLength) == s.utf8CodeUnitCount else { return false }
+        var i = 0
+        while i < Int(node.textLength) {
+            if text[Int(node.textStart) + i] != s.utf8Start[i] { return false }
+            i += 1
+        }
+        return true
+    }
+}

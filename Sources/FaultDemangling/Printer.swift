@@ -76,15 +76,7 @@ struct Printer {
     /// - Signal safety: safe. Bounded comparison.
     @_noAllocation @_noLocks
     mutating func textEquals(_ n: NodeID, _ s: StaticString) -> Bool {
-        guard n != 0 else { return false }
-        let node = ws.nodes[Int(n)]
-        guard node.hasText, Int(node.textLength) == s.utf8CodeUnitCount else { return false }
-        var i = 0
-        while i < Int(node.textLength) {
-            if ws.text[Int(node.textStart) + i] != s.utf8Start[i] { return false }
-            i += 1
-        }
-        return true
+        ws.textEquals(n, s)
     }
 
     // MARK: Output

@@ -20,8 +20,7 @@ package enum Preparation {
                 dumpWorkspacePool = pool
             }
             ThreadCapture.prepare(capacity: AllThreadsDump.defaultMaximumThreads)
-            ImageTable.prepare()
-            _ = ImageTable.refresh()
+            ImageTable.prepare()  // rebuilds only when the loader generation changed
             guard let table = ImageTable.current else { return }
             let address = UInt(bitPattern: table)
             if address != registeredTable {
