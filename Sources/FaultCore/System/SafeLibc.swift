@@ -17,16 +17,20 @@ import Glibc
 
 /// Namespace for the async-signal-safe system interface used by the handler path.
 package enum SafeLibc {
-    /// write(2), retrying on EINTR. Returns the number of bytes written (which may be short) or -errno.
+    /// write(2), retrying on EINTR (at most 1000 times). Returns the number of bytes written (which may be short)
+    /// or -errno.
     ///
     /// - Signal safety: safe. write(2) is async-signal-safe.
     @_noAllocation @_noLocks
     package static func write(_ fd: CInt, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
+        // A storm of interrupting signals must not keep a dump here forever: at most 1000 retries.
+        var attempts = 0
         while true {
             let result = _unsafePerformance { Glibc.write(fd, buffer, count) }
             if result >= 0 { return result }
             let error = _unsafePerformance { cfh_errno() }
-            if error != EINTR { return -Int(error) }
+            attempts += 1
+            if error != EINTR || attempts >= 1000 { return -Int(error) }
         }
     }
 
@@ -45,16 +49,19 @@ package enum SafeLibc {
         return true
     }
 
-    /// read(2), retrying on EINTR. Returns bytes read or -errno.
+    /// read(2), retrying on EINTR (at most 1000 times). Returns bytes read or -errno.
     ///
     /// - Signal safety: safe. read(2) is async-signal-safe.
     @_noAllocation @_noLocks
     package static func read(_ fd: CInt, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
+        // A storm of interrupting signals must not keep a dump here forever: at most 1000 retries.
+        var attempts = 0
         while true {
             let result = _unsafePerformance { Glibc.read(fd, buffer, count) }
             if result >= 0 { return result }
             let error = _unsafePerformance { cfh_errno() }
-            if error != EINTR { return -Int(error) }
+            attempts += 1
+            if error != EINTR || attempts >= 1000 { return -Int(error) }
         }
     }
 
